@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependency rule (see docs/ARCHITECTURE.md): GantryCore is pure (Foundation only);
+// every other library target depends on it, never the other way round; only the
+// executables wire everything together.
+let package = Package(
+    name: "Gantry",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "gantry", targets: ["gantry"]),
+        .executable(name: "gantry-bench", targets: ["gantry-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "GantryCore"),
+        .target(name: "GantryPipeline", dependencies: [
+            "GantryCore",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "GantryStore", dependencies: [
+            "GantryCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "GantryTestSupport", dependencies: ["GantryCore", "GantryStore"]),
+        .executableTarget(name: "gantry", dependencies: [
+            "GantryCore", "GantryPipeline", "GantryStore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "gantry-bench", dependencies: [
+            "GantryCore", "GantryStore",
+        ]),
+        .testTarget(name: "GantryCoreTests", dependencies: ["GantryCore", "GantryTestSupport"]),
+        .testTarget(name: "GantryPipelineTests", dependencies: ["GantryPipeline"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "GantryStoreTests", dependencies: ["GantryStore", "GantryTestSupport"]),
+        .testTarget(name: "GantryCLITests", dependencies: ["GantryCore", "GantryStore", "GantryTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
