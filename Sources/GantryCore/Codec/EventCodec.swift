@@ -1,0 +1,235 @@
+import Foundation
+
+/// The compact binary codec for event payloads, as stored in the log.
+///
+/// The kind code and schema version are stored beside the bytes. Every payload is a fixed
+/// sequence of fields; later schema versions only ever append fields, and the decoder reads
+/// those only when bytes remain, so old logs keep loading as the vocabulary grows.
+public enum EventCodec {
+    /// Encodes a payload's fields.
+    public static func encode(_ payload: EventPayload) -> [UInt8] {
+        var writer = BinaryWriter()
+        switch payload {
+        case .deployRequested(let environment, let version, let policy):
+            writer.write(environment)
+            writer.write(version)
+            encode(policy, into: &writer)
+        case .deployStarted:
+            break
+        case .deployFinished(let outcome, let reason):
+            writer.write(outcome.rawValue)
+            writer.write(reason)
+        case .stageQueued(let stage), .stageSucceeded(let stage):
+            writer.write(stage)
+        case .stageStarted(let stage, let command):
+            writer.write(stage)
+            writer.write(command)
+        case .stageProgressed(let stage, let done, let total, let label):
+            writer.write(stage)
+            writer.write(done)
+            writer.write(total)
+            writer.write(label)
+        case .stageLogged(let stage, let stream, let line):
+            writer.write(stage)
+            writer.write(stream.rawValue)
+            writer.write(line)
+        case .stageFailed(let stage, let reason), .stageSkipped(let stage, let reason),
+             .stageCancelled(let stage, let reason):
+            writer.write(stage)
+            writer.write(reason)
+        case .checklistItemTicked(let list, let item, let note), .checklistItemUnticked(let list, let item, let note):
+            writer.write(list)
+            writer.write(item)
+            writer.write(note)
+        case .checklistItemVerified(let list, let item, let passed, let evidence):
+            writer.write(list)
+            writer.write(item)
+            writer.write(passed)
+            writer.write(evidence)
+        case .approvalGiven(let scope, let comment), .approvalRevoked(let scope, let comment):
+            writer.write(scope)
+            writer.write(comment)
+        case .gateOpened(let gate, let reason):
+            writer.write(gate)
+            writer.write(reason)
+        case .metricSampled(let metric, let value):
+            writer.write(metric)
+            writer.write(value)
+        case .thresholdCrossed(let metric, let level, let value, let threshold):
+            writer.write(metric)
+            writer.write(level.rawValue)
+            writer.write(value)
+            writer.write(threshold)
+        case .rollbackRequested(let reason):
+            writer.write(reason)
+        case .rollbackStarted(let target, let method):
+            writer.write(target)
+            writer.write(method)
+        case .rollbackFinished(let succeeded, let version, let reason):
+            writer.write(succeeded)
+            writer.write(version)
+            writer.write(reason)
+        case .leaseAcquired(let environment, let holder, let expires):
+            writer.write(environment)
+            writer.write(holder)
+            writer.write(expires)
+        case .leaseReleased(let environment, let holder):
+            writer.write(environment)
+            writer.write(holder)
+        case .unrecognized(_, let bytes):
+            return bytes
+        }
+        return writer.bytes
+    }
+
+    /// Decodes a payload of kind `code` written with schema `schema`.
+    /// Unknown kinds become `.unrecognized`; malformed bytes throw.
+    public static func decode(kind code: UInt16, schema: UInt16, bytes: UnsafeRawBufferPointer) throws(CodecError) -> EventPayload {
+        guard let kind = EventKind(rawValue: code) else {
+            return .unrecognized(kind: code, bytes: Array(bytes))
+        }
+        var r = BinaryReader(bytes)
+        switch kind {
+        case .stageLogged:
+            let stage = try r.readString()
+            let rawStream = try r.readByte()
+            guard let stream = LogStream(rawValue: rawStream) else { throw .badValue(field: "log stream", value: UInt64(rawStream)) }
+            return .stageLogged(stage: stage, stream: stream, line: try r.readString())
+        case .stageProgressed:
+            return .stageProgressed(stage: try r.readString(), done: try r.readInt(), total: try r.readInt(), label: try r.readString())
+        case .metricSampled:
+            return .metricSampled(metric: try r.readString(), value: try r.readDouble())
+        case .deployRequested:
+            return .deployRequested(environment: try r.readString(), version: try r.readString(), policy: try decodePolicy(&r))
+        case .deployStarted:
+            return .deployStarted
+        case .deployFinished:
+            let raw = try r.readByte()
+            guard let outcome = DeployOutcome(rawValue: raw) else { throw .badValue(field: "outcome", value: UInt64(raw)) }
+            return .deployFinished(outcome: outcome, reason: try r.readString())
+        case .stageQueued:
+            return .stageQueued(stage: try r.readString())
+        case .stageStarted:
+            return .stageStarted(stage: try r.readString(), command: try r.readStrings())
+        case .stageSucceeded:
+            return .stageSucceeded(stage: try r.readString())
+        case .stageFailed:
+            return .stageFailed(stage: try r.readString(), reason: try r.readString())
+        case .stageSkipped:
+            return .stageSkipped(stage: try r.readString(), reason: try r.readString())
+        case .stageCancelled:
+            return .stageCancelled(stage: try r.readString(), reason: try r.readString())
+        case .checklistItemTicked:
+            return .checklistItemTicked(checklist: try r.readString(), item: try r.readString(), note: try r.readString())
+        case .checklistItemUnticked:
+            return .checklistItemUnticked(checklist: try r.readString(), item: try r.readString(), note: try r.readString())
+        case .checklistItemVerified:
+            return .checklistItemVerified(checklist: try r.readString(), item: try r.readString(),
+                                          passed: try r.readBool(), evidence: try r.readString())
+        case .approvalGiven:
+            return .approvalGiven(scope: try r.readString(), comment: try r.readString())
+        case .approvalRevoked:
+            return .approvalRevoked(scope: try r.readString(), comment: try r.readString())
+        case .gateOpened:
+            return .gateOpened(gate: try r.readString(), overrideReason: try r.readString())
+        case .thresholdCrossed:
+            let metric = try r.readString()
+            let raw = try r.readByte()
+            guard let level = ThresholdLevel(rawValue: raw) else { throw .badValue(field: "threshold level", value: UInt64(raw)) }
+            return .thresholdCrossed(metric: metric, level: level, value: try r.readDouble(), threshold: try r.readDouble())
+        case .rollbackRequested:
+            return .rollbackRequested(reason: try r.readString())
+        case .rollbackStarted:
+            return .rollbackStarted(targetVersion: try r.readString(), method: try r.readString())
+        case .rollbackFinished:
+            return .rollbackFinished(succeeded: try r.readBool(), version: try r.readString(), reason: try r.readString())
+        case .leaseAcquired:
+            return .leaseAcquired(environment: try r.readString(), holder: try r.readString(), expires: try r.readDate())
+        case .leaseReleased:
+            return .leaseReleased(environment: try r.readString(), holder: try r.readString())
+        }
+    }
+
+    /// Decodes from an array (convenience for tests and small reads).
+    public static func decode(kind: UInt16, schema: UInt16, bytes: [UInt8]) throws(CodecError) -> EventPayload {
+        do {
+            return try bytes.withUnsafeBytes { buffer in try decode(kind: kind, schema: schema, bytes: buffer) }
+        } catch let error as CodecError {
+            throw error
+        } catch {
+            throw .truncated(offset: 0)
+        }
+    }
+
+    // MARK: - Policy
+
+    private static func encode(_ policy: DeployPolicy, into w: inout BinaryWriter) {
+        w.write(policy.strategy)
+        w.write(UInt64(policy.stages.count))
+        for stage in policy.stages {
+            w.write(stage.id)
+            w.write(stage.summary)
+            w.write(stage.needs)
+            w.write(stage.gate.map(\.description))
+        }
+        w.write(UInt64(policy.checklists.count))
+        for list in policy.checklists {
+            w.write(list.id)
+            w.write(UInt64(list.items.count))
+            for item in list.items {
+                w.write(item.id)
+                w.write(item.text)
+                w.write(item.verify)
+                w.write(item.evidenceRequired)
+            }
+        }
+        w.write(UInt64(policy.approvals.count))
+        for rule in policy.approvals {
+            w.write(rule.scope)
+            w.write(rule.required)
+            w.write(rule.allowed)
+            w.write(rule.allowSelf)
+        }
+    }
+
+    private static func decodePolicy(_ r: inout BinaryReader) throws(CodecError) -> DeployPolicy {
+        let strategy = try r.readString()
+        var stages: [StageSpec] = []
+        for _ in 0..<(try r.readCount()) {
+            let id = try r.readString()
+            let summary = try r.readString()
+            let needs = try r.readStrings()
+            let gate = try r.readStrings().compactMap(GateRequirement.init(text:))
+            stages.append(StageSpec(id: id, summary: summary, needs: needs, gate: gate))
+        }
+        var lists: [ChecklistSpec] = []
+        for _ in 0..<(try r.readCount()) {
+            let id = try r.readString()
+            var items: [ChecklistItemSpec] = []
+            for _ in 0..<(try r.readCount()) {
+                items.append(ChecklistItemSpec(id: try r.readString(), text: try r.readString(),
+                                               verify: try r.readStrings(), evidenceRequired: try r.readBool()))
+            }
+            lists.append(ChecklistSpec(id: id, items: items))
+        }
+        var approvals: [ApprovalPolicy] = []
+        for _ in 0..<(try r.readCount()) {
+            approvals.append(ApprovalPolicy(scope: try r.readString(), required: try r.readInt(),
+                                            allowed: try r.readStrings(), allowSelf: try r.readBool()))
+        }
+        return DeployPolicy(strategy: strategy, stages: stages, checklists: lists, approvals: approvals)
+    }
+}
+
+extension GateRequirement {
+    /// Parses `checklist:ID` or `approvals:SCOPE`.
+    public init?(text: String) {
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        let value = String(text[text.index(after: colon)...])
+        switch text[..<colon] {
+        case "checklist": self = .checklist(value)
+        case "approvals": self = .approvals(value)
+        default: return nil
+        }
+    }
+}

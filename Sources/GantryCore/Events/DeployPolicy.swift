@@ -1,0 +1,102 @@
+/// The rules a deploy runs under, frozen from the pipeline file when it was requested,
+/// so that replaying the log never depends on today's `gantry.yaml`.
+public struct DeployPolicy: Sendable, Equatable {
+    /// The deploy strategy of the target environment (`rolling`, `blue-green`, `canary`).
+    public var strategy: String
+    /// The stages this deploy runs, in order.
+    public var stages: [StageSpec]
+    /// The checklists its gates refer to.
+    public var checklists: [ChecklistSpec]
+    /// Approval rules per scope (an environment name).
+    public var approvals: [ApprovalPolicy]
+
+    public init(strategy: String, stages: [StageSpec], checklists: [ChecklistSpec], approvals: [ApprovalPolicy]) {
+        self.strategy = strategy
+        self.stages = stages
+        self.checklists = checklists
+        self.approvals = approvals
+    }
+
+    /// A policy with no stages, checklists or approvals.
+    public static let empty = DeployPolicy(strategy: "rolling", stages: [], checklists: [], approvals: [])
+}
+
+/// One stage of a deploy as the policy knows it.
+public struct StageSpec: Sendable, Equatable {
+    public var id: String
+    /// A short description of what the stage does, e.g. `docker build`, `deploy production (canary)`.
+    public var summary: String
+    public var needs: [String]
+    /// For gate stages: what must hold before the gate opens.
+    public var gate: [GateRequirement]
+
+    public init(id: String, summary: String, needs: [String] = [], gate: [GateRequirement] = []) {
+        self.id = id
+        self.summary = summary
+        self.needs = needs
+        self.gate = gate
+    }
+}
+
+/// One condition of a gate.
+public enum GateRequirement: Sendable, Equatable, CustomStringConvertible {
+    /// Every item of the checklist is done.
+    case checklist(String)
+    /// The scope's approval policy is met.
+    case approvals(String)
+
+    public var description: String {
+        switch self {
+        case .checklist(let id): "checklist:\(id)"
+        case .approvals(let scope): "approvals:\(scope)"
+        }
+    }
+}
+
+/// A checklist and its items.
+public struct ChecklistSpec: Sendable, Equatable {
+    public var id: String
+    public var items: [ChecklistItemSpec]
+    public init(id: String, items: [ChecklistItemSpec]) {
+        self.id = id
+        self.items = items
+    }
+}
+
+/// One checklist item: manual (ticked by a person) or automatic (verified by a command).
+public struct ChecklistItemSpec: Sendable, Equatable {
+    public var id: String
+    public var text: String
+    /// The verify command's argv; empty for a manual item.
+    public var verify: [String]
+    /// Whether a tick needs a note as evidence.
+    public var evidenceRequired: Bool
+
+    public init(id: String, text: String, verify: [String] = [], evidenceRequired: Bool = false) {
+        self.id = id
+        self.text = text
+        self.verify = verify
+        self.evidenceRequired = evidenceRequired
+    }
+
+    /// Whether the item is checked by a command rather than by a person.
+    public var isAutomatic: Bool { !verify.isEmpty }
+}
+
+/// How many approvals a scope needs, and from whom.
+public struct ApprovalPolicy: Sendable, Equatable {
+    /// The scope, normally an environment name.
+    public var scope: String
+    public var required: Int
+    /// Who may approve; empty means anyone.
+    public var allowed: [String]
+    /// Whether the person who requested the deploy may approve it.
+    public var allowSelf: Bool
+
+    public init(scope: String, required: Int, allowed: [String] = [], allowSelf: Bool = false) {
+        self.scope = scope
+        self.required = required
+        self.allowed = allowed
+        self.allowSelf = allowSelf
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Who holds an environment's deploy lease.
+public struct Lease: Sendable, Equatable {
+    public var holder: String
+    public var acquiredAt: Date
+    public var expires: Date
+    public init(holder: String, acquiredAt: Date, expires: Date) {
+        self.holder = holder
+        self.acquiredAt = acquiredAt
+        self.expires = expires
+    }
+}
+
+/// One environment: what runs there, what was good, who holds it.
+public struct EnvironmentState: Sendable, Equatable {
+    public let name: String
+    /// The version believed live (after the last successful deploy or rollback).
+    public var currentVersion: String?
+    /// Versions that finished a deploy successfully, oldest first (bounded).
+    public var knownGood: [String] = []
+    /// The deploy in progress, if any.
+    public var activeDeploy: DeployID?
+    /// Every deploy to this environment, oldest first.
+    public var deploys: [DeployID] = []
+    public var lease: Lease?
+
+    /// How many known-good versions are kept.
+    public static let knownGoodLimit = 20
+
+    public init(name: String) { self.name = name }
+
+    /// The last known-good version that is not the one live now: where a rollback goes.
+    public var rollbackTarget: String? {
+        knownGood.last { $0 != currentVersion } ?? nil
+    }
+
+    mutating func recordGood(_ version: String) {
+        knownGood.removeAll { $0 == version }
+        knownGood.append(version)
+        if knownGood.count > Self.knownGoodLimit { knownGood.removeFirst(knownGood.count - Self.knownGoodLimit) }
+    }
+}

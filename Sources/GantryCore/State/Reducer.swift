@@ -1,0 +1,82 @@
+import Foundation
+
+/// Folds events into state. Pure, synchronous and total: every event, in any order,
+/// leaves a valid state; facts about unknown deploys or items change nothing.
+public enum Reducer {
+    /// Folds a sequence of events into a fresh state.
+    public static func fold<S: Sequence>(_ events: S, into state: GantryState = GantryState()) -> GantryState
+    where S.Element == Event {
+        var state = state
+        for event in events { reduce(into: &state, event) }
+        return state
+    }
+
+    /// Folds one event into `state`.
+    public static func reduce(into state: inout GantryState, _ event: Event) {
+        state.lastSeq = max(state.lastSeq, event.seq)
+        state.eventCount += 1
+        let logCapacity = state.logCapacity
+        switch event.payload {
+        case .stageLogged(let stage, let stream, let line):
+            state.deploys[event.deploy]?.withStage(stage, logCapacity: logCapacity) {
+                $0.log.append(LogRing.Line(seq: event.seq, stream: stream, text: line))
+            }
+        case .stageProgressed(let stage, let done, let total, let label):
+            state.deploys[event.deploy]?.withStage(stage, logCapacity: logCapacity) {
+                $0.progress = StageProgress(done: done, total: total, label: label)
+            }
+        case .metricSampled(let metric, let value):
+            let capacity = state.metricCapacity
+            state.deploys[event.deploy]?.sample(metric, value: value, at: event.time, capacity: capacity)
+        case .deployRequested(let environment, let version, let policy):
+            requestDeploy(into: &state, event, environment: environment, version: version, policy: policy)
+        case .leaseAcquired(let environment, let holder, let expires):
+            state.environments[environment, default: EnvironmentState(name: environment)].lease =
+                Lease(holder: holder, acquiredAt: event.time, expires: expires)
+        case .leaseReleased(let environment, let holder):
+            if state.environments[environment]?.lease?.holder == holder {
+                state.environments[environment]?.lease = nil
+            }
+        case .unrecognized:
+            return
+        default:
+            guard let environment = state.deploys[event.deploy]?.environment else { return }
+            state.deploys[event.deploy]?.apply(event, logCapacity: logCapacity, metricCapacity: state.metricCapacity)
+            updateEnvironment(&state, environment: environment, after: event)
+        }
+    }
+
+    private static func requestDeploy(into state: inout GantryState, _ event: Event,
+                                      environment: String, version: String, policy: DeployPolicy) {
+        guard state.deploys[event.deploy] == nil else { return }
+        var env = state.environments[environment] ?? EnvironmentState(name: environment)
+        var deploy = DeployState(id: event.deploy, environment: environment, version: version, policy: policy,
+                                 requestedBy: event.actor, requestedAt: event.time,
+                                 rollbackTarget: env.knownGood.last { $0 != version } ?? env.rollbackTarget,
+                                 logCapacity: state.logCapacity)
+        deploy.audit.append(AuditEntry(seq: event.seq, time: event.time, actor: event.actor,
+                                       kind: .deployRequested, text: "requested \(version) to \(environment)"))
+        env.deploys.append(event.deploy)
+        env.activeDeploy = event.deploy
+        state.environments[environment] = env
+        state.deploys[event.deploy] = deploy
+        state.deployOrder.append(event.deploy)
+    }
+
+    private static func updateEnvironment(_ state: inout GantryState, environment: String, after event: Event) {
+        switch event.payload {
+        case .deployFinished(let outcome, _):
+            if outcome == .succeeded, let version = state.deploys[event.deploy]?.version {
+                state.environments[environment]?.currentVersion = version
+                state.environments[environment]?.recordGood(version)
+            }
+            if state.environments[environment]?.activeDeploy == event.deploy {
+                state.environments[environment]?.activeDeploy = nil
+            }
+        case .rollbackFinished(let succeeded, let version, _) where succeeded && !version.isEmpty:
+            state.environments[environment]?.currentVersion = version
+        default:
+            break
+        }
+    }
+}
