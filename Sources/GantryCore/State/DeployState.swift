@@ -87,7 +87,6 @@ public struct DeployState: Sendable, Equatable {
     public var audit: [AuditEntry] = []
     /// The version to roll back to, as known when the deploy was requested.
     public var rollbackTarget: String?
-    private var stageIndex: [String: Int]
 
     /// A newly requested deploy.
     public init(id: DeployID, environment: String, version: String, policy: DeployPolicy,
@@ -101,14 +100,11 @@ public struct DeployState: Sendable, Equatable {
         self.rollbackTarget = rollbackTarget
         stages = policy.stages.map { StageState(id: $0.id, summary: $0.summary, needs: $0.needs, logCapacity: logCapacity) }
         checklists = policy.checklists.map(ChecklistState.init(spec:))
-        var index: [String: Int] = [:]
-        for (position, stage) in stages.enumerated() where index[stage.id] == nil { index[stage.id] = position }
-        stageIndex = index
     }
 
     /// The stage with `id`, if the deploy has one.
     public func stage(_ id: String) -> StageState? {
-        stageIndex[id].map { stages[$0] }
+        stages.first { $0.id == id }
     }
 
     /// The checklist with `id`, if the deploy has one.
@@ -120,10 +116,9 @@ public struct DeployState: Sendable, Equatable {
 
     /// Runs `body` on the stage `id`, adding it at the end if the policy did not list it.
     mutating func withStage(_ id: String, logCapacity: Int, _ body: (inout StageState) -> Void) {
-        if let position = stageIndex[id] {
+        if let position = stages.firstIndex(where: { $0.id == id }) {
             body(&stages[position])
         } else {
-            stageIndex[id] = stages.count
             stages.append(StageState(id: id, logCapacity: logCapacity))
             body(&stages[stages.count - 1])
         }
