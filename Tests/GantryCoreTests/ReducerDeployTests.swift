@@ -16,7 +16,6 @@ final class ReducerDeployTests: XCTestCase {
             deploy.audit = [AuditEntry(seq: 1, time: time, actor: "alice", kind: .deployRequested,
                                        text: "requested 2.1.0 to production")]
             $0.deploys[self.id] = deploy
-            $0.deployOrder = [self.id]
             var env = EnvironmentState(name: "production")
             env.deploys = [self.id]
             env.activeDeploy = self.id

@@ -5,9 +5,8 @@ public struct GantryState: Sendable, Equatable {
     /// How many events were folded.
     public var eventCount: Int = 0
     public var environments: [String: EnvironmentState] = [:]
-    public var deploys: [DeployID: DeployState] = [:]
-    /// Deploy ids in the order they were requested.
-    public var deployOrder: [DeployID] = []
+    /// Every deploy, in the order they were requested.
+    public var deploys = DeployTable()
     /// Log lines kept per stage.
     public let logCapacity: Int
     /// Samples kept per metric.

@@ -18,16 +18,20 @@ public enum Reducer {
         let logCapacity = state.logCapacity
         switch event.payload {
         case .stageLogged(let stage, let stream, let line):
-            state.deploys[event.deploy]?.withStage(stage, logCapacity: logCapacity) {
-                $0.log.append(LogRing.Line(seq: event.seq, stream: stream, text: line))
+            state.deploys.update(event.deploy) {
+                $0.withStage(stage, logCapacity: logCapacity) {
+                    $0.log.append(LogRing.Line(seq: event.seq, stream: stream, text: line))
+                }
             }
         case .stageProgressed(let stage, let done, let total, let label):
-            state.deploys[event.deploy]?.withStage(stage, logCapacity: logCapacity) {
-                $0.progress = StageProgress(done: done, total: total, label: label)
+            state.deploys.update(event.deploy) {
+                $0.withStage(stage, logCapacity: logCapacity) {
+                    $0.progress = StageProgress(done: done, total: total, label: label)
+                }
             }
         case .metricSampled(let metric, let value):
             let capacity = state.metricCapacity
-            state.deploys[event.deploy]?.sample(metric, value: value, at: event.time, capacity: capacity)
+            state.deploys.update(event.deploy) { $0.sample(metric, value: value, at: event.time, capacity: capacity) }
         case .deployRequested(let environment, let version, let policy):
             requestDeploy(into: &state, event, environment: environment, version: version, policy: policy)
         case .leaseAcquired(let environment, let holder, let expires):
@@ -40,15 +44,20 @@ public enum Reducer {
         case .unrecognized:
             return
         default:
-            guard let environment = state.deploys[event.deploy]?.environment else { return }
-            state.deploys[event.deploy]?.apply(event, logCapacity: logCapacity, metricCapacity: state.metricCapacity)
+            let metricCapacity = state.metricCapacity
+            var environment: String?
+            state.deploys.update(event.deploy) {
+                environment = $0.environment
+                $0.apply(event, logCapacity: logCapacity, metricCapacity: metricCapacity)
+            }
+            guard let environment else { return }
             updateEnvironment(&state, environment: environment, after: event)
         }
     }
 
     private static func requestDeploy(into state: inout GantryState, _ event: Event,
                                       environment: String, version: String, policy: DeployPolicy) {
-        guard state.deploys[event.deploy] == nil else { return }
+        guard !state.deploys.contains(event.deploy) else { return }
         var env = state.environments[environment] ?? EnvironmentState(name: environment)
         var deploy = DeployState(id: event.deploy, environment: environment, version: version, policy: policy,
                                  requestedBy: event.actor, requestedAt: event.time,
@@ -60,7 +69,6 @@ public enum Reducer {
         env.activeDeploy = event.deploy
         state.environments[environment] = env
         state.deploys[event.deploy] = deploy
-        state.deployOrder.append(event.deploy)
     }
 
     private static func updateEnvironment(_ state: inout GantryState, environment: String, after event: Event) {
