@@ -8,9 +8,9 @@ enum Workload {
 
     static func policy() -> DeployPolicy {
         DeployPolicy(strategy: "canary",
-                     stages: ["build", "push", "staging", "gate", "production", "watch"].map { StageSpec(id: $0, summary: $0) },
-                     checklists: [ChecklistSpec(id: "pre-deploy", items: [ChecklistItemSpec(id: "backup", text: "Backup")])],
-                     approvals: [ApprovalPolicy(scope: "production", required: 2, allowed: ["alice", "bob"])])
+                     stages: ["build", "push", "staging", "gate", "production", "watch"].map { StagePlan(id: $0, summary: $0) },
+                     checklists: [ChecklistPlan(id: "pre-deploy", items: [ChecklistItemPlan(id: "backup", text: "Backup")])],
+                     approvals: [ApprovalRule(scope: "production", required: 2, allowed: ["alice", "bob"])])
     }
 
     /// `count` pending events; event `i` belongs to deploy `i % deployCount`.

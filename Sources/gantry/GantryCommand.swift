@@ -2,10 +2,22 @@ import ArgumentParser
 
 /// The `gantry` command: the console by default, and the subcommands around it.
 @main
-struct GantryCommand: AsyncParsableCommand {
+struct GantryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gantry",
         abstract: "A terminal deployment console: watch, gate, approve and roll back deploys.",
-        subcommands: []
+        discussion: """
+        Gantry reads a pipeline file (gantry.yaml) and keeps every fact of every deploy in an \
+        event log (.gantry/events.sqlite beside the pipeline file, or --store PATH).
+
+        Coming next (not in this build yet):
+          gantry                         the live console on ./gantry.yaml
+          gantry demo                    a simulated cluster, a demo pipeline and the console
+          gantry deploy ENV --version V  start a deploy (--headless for CI)
+          gantry rollback ENV            roll an environment back to its last known-good version
+          gantry approve ENV             approve a promotion
+          gantry sim                     run the simulated Kubernetes cluster
+        """,
+        subcommands: [CheckCommand.self, HistoryCommand.self, ShowCommand.self, ExportCommand.self]
     )
 }

@@ -194,27 +194,27 @@ public enum EventCodec {
 
     private static func decodePolicy(_ r: inout BinaryReader) throws(CodecError) -> DeployPolicy {
         let strategy = try r.readString()
-        var stages: [StageSpec] = []
+        var stages: [StagePlan] = []
         for _ in 0..<(try r.readCount()) {
             let id = try r.readString()
             let summary = try r.readString()
             let needs = try r.readStrings()
             let gate = try r.readStrings().compactMap(GateRequirement.init(text:))
-            stages.append(StageSpec(id: id, summary: summary, needs: needs, gate: gate))
+            stages.append(StagePlan(id: id, summary: summary, needs: needs, gate: gate))
         }
-        var lists: [ChecklistSpec] = []
+        var lists: [ChecklistPlan] = []
         for _ in 0..<(try r.readCount()) {
             let id = try r.readString()
-            var items: [ChecklistItemSpec] = []
+            var items: [ChecklistItemPlan] = []
             for _ in 0..<(try r.readCount()) {
-                items.append(ChecklistItemSpec(id: try r.readString(), text: try r.readString(),
+                items.append(ChecklistItemPlan(id: try r.readString(), text: try r.readString(),
                                                verify: try r.readStrings(), evidenceRequired: try r.readBool()))
             }
-            lists.append(ChecklistSpec(id: id, items: items))
+            lists.append(ChecklistPlan(id: id, items: items))
         }
-        var approvals: [ApprovalPolicy] = []
+        var approvals: [ApprovalRule] = []
         for _ in 0..<(try r.readCount()) {
-            approvals.append(ApprovalPolicy(scope: try r.readString(), required: try r.readInt(),
+            approvals.append(ApprovalRule(scope: try r.readString(), required: try r.readInt(),
                                             allowed: try r.readStrings(), allowSelf: try r.readBool()))
         }
         return DeployPolicy(strategy: strategy, stages: stages, checklists: lists, approvals: approvals)

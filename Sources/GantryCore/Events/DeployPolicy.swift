@@ -4,13 +4,13 @@ public struct DeployPolicy: Sendable, Equatable {
     /// The deploy strategy of the target environment (`rolling`, `blue-green`, `canary`).
     public var strategy: String
     /// The stages this deploy runs, in order.
-    public var stages: [StageSpec]
+    public var stages: [StagePlan]
     /// The checklists its gates refer to.
-    public var checklists: [ChecklistSpec]
+    public var checklists: [ChecklistPlan]
     /// Approval rules per scope (an environment name).
-    public var approvals: [ApprovalPolicy]
+    public var approvals: [ApprovalRule]
 
-    public init(strategy: String, stages: [StageSpec], checklists: [ChecklistSpec], approvals: [ApprovalPolicy]) {
+    public init(strategy: String, stages: [StagePlan], checklists: [ChecklistPlan], approvals: [ApprovalRule]) {
         self.strategy = strategy
         self.stages = stages
         self.checklists = checklists
@@ -22,7 +22,7 @@ public struct DeployPolicy: Sendable, Equatable {
 }
 
 /// One stage of a deploy as the policy knows it.
-public struct StageSpec: Sendable, Equatable {
+public struct StagePlan: Sendable, Equatable {
     public var id: String
     /// A short description of what the stage does, e.g. `docker build`, `deploy production (canary)`.
     public var summary: String
@@ -54,17 +54,17 @@ public enum GateRequirement: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A checklist and its items.
-public struct ChecklistSpec: Sendable, Equatable {
+public struct ChecklistPlan: Sendable, Equatable {
     public var id: String
-    public var items: [ChecklistItemSpec]
-    public init(id: String, items: [ChecklistItemSpec]) {
+    public var items: [ChecklistItemPlan]
+    public init(id: String, items: [ChecklistItemPlan]) {
         self.id = id
         self.items = items
     }
 }
 
 /// One checklist item: manual (ticked by a person) or automatic (verified by a command).
-public struct ChecklistItemSpec: Sendable, Equatable {
+public struct ChecklistItemPlan: Sendable, Equatable {
     public var id: String
     public var text: String
     /// The verify command's argv; empty for a manual item.
@@ -84,7 +84,7 @@ public struct ChecklistItemSpec: Sendable, Equatable {
 }
 
 /// How many approvals a scope needs, and from whom.
-public struct ApprovalPolicy: Sendable, Equatable {
+public struct ApprovalRule: Sendable, Equatable {
     /// The scope, normally an environment name.
     public var scope: String
     public var required: Int

@@ -54,7 +54,7 @@ public enum GateRules {
         return text
     }
 
-    private static func ignoredReason(_ name: String, _ policy: ApprovalPolicy, _ deploy: DeployState) -> String {
+    private static func ignoredReason(_ name: String, _ policy: ApprovalRule, _ deploy: DeployState) -> String {
         if !policy.allowSelf && name == deploy.requestedBy { return "\(name) (self-approval)" }
         return "\(name) (not an approver)"
     }

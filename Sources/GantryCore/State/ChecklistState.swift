@@ -2,7 +2,7 @@ import Foundation
 
 /// The state of one checklist item in one deploy.
 public struct ChecklistItemState: Sendable, Equatable {
-    public let spec: ChecklistItemSpec
+    public let spec: ChecklistItemPlan
     /// Ticked by a person, or verified (passed) by its command.
     public var done = false
     /// Who ticked or verified it last (the actor of the event).
@@ -13,7 +13,7 @@ public struct ChecklistItemState: Sendable, Equatable {
     /// For automatic items: whether the last verification failed.
     public var verificationFailed = false
 
-    public init(spec: ChecklistItemSpec) { self.spec = spec }
+    public init(spec: ChecklistItemPlan) { self.spec = spec }
 
     /// Whether the item counts towards an open gate.
     public var isSatisfied: Bool {
@@ -26,7 +26,7 @@ public struct ChecklistState: Sendable, Equatable {
     public let id: String
     public var items: [ChecklistItemState]
 
-    public init(spec: ChecklistSpec) {
+    public init(spec: ChecklistPlan) {
         id = spec.id
         items = spec.items.map(ChecklistItemState.init(spec:))
     }

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import GantryCore
+import GantryStore
+
+/// `--file` and `--store`, shared by every command that reads or writes the event log.
+struct StoreOptions: ParsableArguments {
+    @Option(name: [.customShort("f"), .long], help: "The pipeline file.")
+    var file: String = "gantry.yaml"
+
+    @Option(name: .long, help: "The event store (default: .gantry/events.sqlite beside the pipeline file).")
+    var store: String?
+
+    /// The store's path: `--store`, or `.gantry/events.sqlite` in the pipeline file's directory.
+    var storePath: String {
+        if let store { return store }
+        let directory = (file as NSString).deletingLastPathComponent
+        return ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(".gantry/events.sqlite")
+    }
+
+    /// Opens the store, turning its errors into a clean exit with a message.
+    func open() throws -> SQLiteEventStore {
+        do {
+            return try SQLiteEventStore(path: storePath)
+        } catch {
+            throw CLIError(error.description)
+        }
+    }
+
+    /// Folds the whole log into state.
+    func loadState() throws -> (SQLiteEventStore, GantryState) {
+        let store = try open()
+        var state = GantryState()
+        do {
+            try store.forEach(after: 0) { Reducer.reduce(into: &state, $0) }
+        } catch {
+            throw CLIError(error.description)
+        }
+        return (store, state)
+    }
+
+    /// Finds a deploy by its full id or a unique prefix.
+    func findDeploy(_ query: String, in state: GantryState) throws -> DeployState {
+        if let exact = state.deploys[DeployID(query)] { return exact }
+        let matches = state.deploys.filter { $0.id.rawValue.hasPrefix(query) }
+        if matches.count == 1 { return matches[0] }
+        if matches.isEmpty {
+            throw CLIError("no deploy '\(SafeText.sanitize(query))' in \(storePath); `gantry history` lists them")
+        }
+        throw CLIError("'\(SafeText.sanitize(query))' matches \(matches.count) deploys (\(matches.prefix(3).map(\.id.rawValue).joined(separator: ", "))…); give more of the id")
+    }
+}
+
+/// A user-facing error: printed as `error: MESSAGE` with exit code 1, never a stack trace.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
