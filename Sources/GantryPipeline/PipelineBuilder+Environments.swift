@@ -32,7 +32,8 @@ extension PipelineBuilder {
 
     private func environment(_ value: Value, name: String, owner: Position, app: String?) -> EnvironmentSpec? {
         let context = "in environment '\(Quote.clip(name))'"
-        guard let reader = mapping(value, context: context, owner: owner) else { return nil }
+        guard let reader = mapping(value, context: context, owner: owner,
+                                   what: "a mapping with at least 'kube'") else { return nil }
         checkKeys(reader, allowed: Self.environmentKeys)
         let kube = require(reader, "kube").flatMap { kubeTarget($0, environment: name) }
         let deployment = reader["deployment"].map { self.name($0, what: "deployment name", rule: .subdomain) } ?? app

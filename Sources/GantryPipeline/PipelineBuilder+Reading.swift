@@ -82,7 +82,7 @@ extension PipelineBuilder {
     func template(_ value: Value) -> Template? {
         guard let text = string(value) else { return nil }
         if let problem = Template.problem(in: text) {
-            sink.error("\(problem) in '\(value.label)'", at: value.position, path: value.path)
+            sink.error("'\(value.label)' has \(problem)", at: value.position, path: value.path)
             return nil
         }
         return Template(text)

@@ -77,7 +77,8 @@ public struct Template: Sendable, Equatable, Hashable, CustomStringConvertible, 
         return pieces
     }
 
-    /// Explains the first problem with the placeholders in `text`, or nil when all are known.
+    /// Explains the first problem with the placeholders in `text` ("an unknown placeholder ..."),
+    /// or nil when all are known.
     static func problem(in text: String) -> String? {
         for piece in scan(text) {
             switch piece {
@@ -85,7 +86,7 @@ public struct Template: Sendable, Equatable, Hashable, CustomStringConvertible, 
             case .placeholder(let name):
                 if Placeholder(rawValue: name) == nil {
                     let known = Placeholder.allCases.map { "${\($0.rawValue)}" }.joined(separator: ", ")
-                    var message = "unknown placeholder '${\(Quote.clip(name))}'"
+                    var message = "an unknown placeholder '${\(Quote.clip(name))}'"
                     if let near = Suggest.nearest(name, among: Placeholder.allCases.map(\.rawValue)) {
                         message += ", did you mean '${\(near)}'?"
                     } else {
@@ -94,7 +95,7 @@ public struct Template: Sendable, Equatable, Hashable, CustomStringConvertible, 
                     return message
                 }
             case .unterminated(let text):
-                return "unterminated placeholder '\(Quote.clip(text))': expected '}'"
+                return "an unterminated placeholder '\(Quote.clip(text))': expected '}'"
             }
         }
         return nil
