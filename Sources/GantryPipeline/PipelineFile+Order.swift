@@ -1,0 +1,75 @@
+import Foundation
+
+extension PipelineFile {
+    /// The stages in execution order: every stage after all the stages it needs; among
+    /// stages that are ready at the same time, file order wins. (A model built by hand with
+    /// a cycle or an unknown `needs` still returns every stage once: those come last.)
+    public var stagesInOrder: [StageSpec] { Self.topologicalOrder(stages) }
+
+    /// The deploy stage for `environment`, if any.
+    public func deployStage(for environment: String) -> StageSpec? {
+        stages.first { $0.kind == .deploy(environment: environment) }
+    }
+
+    /// The monitor stages for `environment`, in file order.
+    public func monitorStages(for environment: String) -> [StageSpec] {
+        stages.filter { stage in
+            if case .monitor(let watched, _) = stage.kind { return watched == environment }
+            return false
+        }
+    }
+
+    /// Everything a deploy to `environment` runs, in execution order: its deploy stage and the
+    /// monitor stages for it, plus every stage those need (directly or indirectly).
+    /// Empty when no stage deploys to `environment`.
+    public func stages(forDeployTo environment: String) -> [StageSpec] {
+        guard let deploy = deployStage(for: environment) else { return [] }
+        let roots = [deploy.id] + monitorStages(for: environment).map(\.id)
+        let wanted = ancestors(of: roots).union(roots)
+        return stagesInOrder.filter { wanted.contains($0.id) }
+    }
+
+    /// The ids of every stage that the stages `ids` need, directly or indirectly (not `ids` themselves,
+    /// unless a cycle leads back to them).
+    public func ancestors(of ids: [String]) -> Set<String> {
+        let byID = Dictionary(stages.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var seen = Set<String>()
+        var pending = ids.flatMap { byID[$0]?.needs ?? [] }
+        while let next = pending.popLast() {
+            guard seen.insert(next).inserted, let stage = byID[next] else { continue }
+            pending.append(contentsOf: stage.needs)
+        }
+        return seen
+    }
+
+    // MARK: - Topological sort
+
+    static func topologicalOrder(_ stages: [StageSpec]) -> [StageSpec] {
+        var indexByID: [String: Int] = [:]
+        for (index, stage) in stages.enumerated() where indexByID[stage.id] == nil { indexByID[stage.id] = index }
+        var waitingOn = [Int](repeating: 0, count: stages.count)
+        var dependents = [[Int]](repeating: [], count: stages.count)
+        for (index, stage) in stages.enumerated() {
+            for need in Set(stage.needs) {
+                guard let parent = indexByID[need], parent != index else { continue }
+                waitingOn[index] += 1
+                dependents[parent].append(index)
+            }
+        }
+        var ready = (0..<stages.count).filter { waitingOn[$0] == 0 }
+        var order: [Int] = []
+        var placed = [Bool](repeating: false, count: stages.count)
+        while !ready.isEmpty {
+            ready.sort()
+            let next = ready.removeFirst()
+            order.append(next)
+            placed[next] = true
+            for child in dependents[next] {
+                waitingOn[child] -= 1
+                if waitingOn[child] == 0 { ready.append(child) }
+            }
+        }
+        order += (0..<stages.count).filter { !placed[$0] }
+        return order.map { stages[$0] }
+    }
+}

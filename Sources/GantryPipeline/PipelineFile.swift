@@ -1,0 +1,54 @@
+import Foundation
+
+/// A validated `gantry.yaml`: what is deployed, where, how, and through which stages.
+/// Every collection keeps the order of the file.
+public struct PipelineFile: Sendable, Equatable {
+    /// The application name (a DNS-1123 label); the default deployment and container name.
+    public var app: String
+    /// The image, without a tag; the version is given at deploy time.
+    public var image: ImageReference
+    /// The environments, in file order.
+    public var environments: [EnvironmentSpec]
+    /// The checklists, in file order.
+    public var checklists: [ChecklistSpec]
+    /// The metrics, in file order.
+    public var metrics: [MetricSpec]
+    /// When to roll back automatically.
+    public var rollback: RollbackPolicy
+    /// The stages, in file order (see `stagesInOrder` for execution order).
+    public var stages: [StageSpec]
+
+    /// Creates a pipeline.
+    public init(app: String, image: ImageReference, environments: [EnvironmentSpec],
+                checklists: [ChecklistSpec] = [], metrics: [MetricSpec] = [],
+                rollback: RollbackPolicy = .default, stages: [StageSpec]) {
+        self.app = app
+        self.image = image
+        self.environments = environments
+        self.checklists = checklists
+        self.metrics = metrics
+        self.rollback = rollback
+        self.stages = stages
+    }
+
+    // MARK: - Lookups
+
+    /// The environment named `name`, if any.
+    public func environment(_ name: String) -> EnvironmentSpec? { environments.first { $0.name == name } }
+
+    /// The checklist named `name`, if any.
+    public func checklist(_ name: String) -> ChecklistSpec? { checklists.first { $0.name == name } }
+
+    /// The metric named `name`, if any.
+    public func metric(_ name: String) -> MetricSpec? { metrics.first { $0.name == name } }
+
+    /// The stage with `id`, if any.
+    public func stage(_ id: String) -> StageSpec? { stages.first { $0.id == id } }
+
+    /// The values for `${version}`, `${env}` and `${image}` in a step for `environment`.
+    public func placeholderValues(version: String, environment: String?) -> [Placeholder: String] {
+        var values: [Placeholder: String] = [.version: version, .image: image.description]
+        if let environment { values[.env] = environment }
+        return values
+    }
+}
