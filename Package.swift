@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "gantry", targets: ["gantry"]),
         .executable(name: "gantry-bench", targets: ["gantry-bench"]),
+        .executable(name: "gantry-probe", targets: ["gantry-probe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,6 +33,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "gantry-bench", dependencies: [
+            "GantryCore", "GantryStore",
+        ]),
+        // A helper process for the store's two-process and crash tests.
+        .executableTarget(name: "gantry-probe", dependencies: [
             "GantryCore", "GantryStore",
         ]),
         .testTarget(name: "GantryCoreTests", dependencies: ["GantryCore", "GantryTestSupport"]),

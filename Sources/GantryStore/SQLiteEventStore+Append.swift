@@ -1,0 +1,109 @@
+import Foundation
+import GantryCore
+import GRDB
+
+extension SQLiteEventStore {
+    // MARK: - Appending
+
+    public func append(_ events: [PendingEvent], expected: ExpectedVersion) throws(StoreError) -> [Event] {
+        guard let first = events.first else { return [] }
+        guard !isReadOnly else { throw .readOnly(path: path, detail: "the store is open read-only") }
+        try AppendRules.checkOneStream(events, expected: expected)
+        let durable = events.contains { $0.payload.isDecision }
+        // Encode outside the write lock: other writers wait less.
+        let payloads = events.map { EventCodec.encode($0.payload) }
+        let appended: [Event]
+        do {
+            appended = try pool.writeWithoutTransaction { db -> [Event] in
+                try writer.useSynchronous(full: durable, db)
+                var appended: [Event] = []
+                try db.inTransaction(.immediate) {
+                    try AppendRules.checkVersion(expected, actual: currentVersion(of: first.deploy, db),
+                                                 deploy: first.deploy)
+                    appended = try insert(events, payloads: payloads, db)
+                    return .commit
+                }
+                return appended
+            }
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
+        hub.nudge()
+        return appended
+    }
+
+    private func currentVersion(of deploy: DeployID, _ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: EventRows.streamVersionSQL), arguments: [deploy.rawValue]) ?? 0
+    }
+
+    /// Numbers and inserts the events inside the caller's immediate transaction.
+    private func insert(_ events: [PendingEvent], payloads: [[UInt8]], _ db: Database) throws -> [Event] {
+        let last = try Int64.fetchOne(db.cachedStatement(sql: EventRows.lastSeqSQL)) ?? 0
+        let statement = try db.cachedStatement(sql: EventRows.insertSQL)
+        let schema = EventPayload.currentSchemaVersion
+        var versions: [DeployID: Int64] = [:]
+        var appended: [Event] = []
+        appended.reserveCapacity(events.count)
+        for (index, pending) in events.enumerated() {
+            let seq = last + Int64(index) + 1
+            let version = try (versions[pending.deploy] ?? currentVersion(of: pending.deploy, db)) + 1
+            versions[pending.deploy] = version
+            let kind = pending.payload.kindCode
+            let time = StoredTime.seconds(pending.time)
+            let payload = payloads[index]
+            let crc = payload.withUnsafeBytes { bytes in
+                EventRows.checksum(seq: seq, streamVersion: version, kind: kind, schema: schema, time: time,
+                                   stream: pending.deploy.rawValue, actor: pending.actor, payload: bytes)
+            }
+            statement.setUncheckedArguments([seq, pending.deploy.rawValue, version, Int64(kind), Int64(schema),
+                                             time, pending.actor, Data(payload), Int64(crc)])
+            try statement.execute()
+            appended.append(Event(seq: seq, streamVersion: version, time: Date(timeIntervalSince1970: time),
+                                  actor: pending.actor, deploy: pending.deploy, schemaVersion: schema,
+                                  payload: pending.payload))
+        }
+        return appended
+    }
+}
+
+/// The writer connection's durability setting, changed only when an append needs the other one.
+/// Touched only inside GRDB's serialized writer.
+final class WriterSettings: @unchecked Sendable {
+    private var full = false
+
+    func useSynchronous(full wanted: Bool, _ db: Database) throws {
+        guard wanted != full else { return }
+        try db.execute(sql: wanted ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+        full = wanted
+    }
+}
+
+/// The subscription thread's own read-only connection: `PRAGMA data_version` changes whenever
+/// another connection (this process's writer, or another process) commits.
+final class SQLiteSubscriptionSource: SubscriptionSource {
+    private let queue: DatabaseQueue
+    private let path: String
+
+    init(path: String, pool: DatabasePool) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        configuration.label = "GantryStore.subscriptions"
+        queue = try DatabaseQueue(path: path, configuration: configuration)
+        self.path = path
+    }
+
+    func changeToken() throws -> Int64 {
+        try queue.inDatabase { db in try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0 }
+    }
+
+    func events(after: Int64, limit: Int) throws -> [Event] {
+        do {
+            return try queue.inDatabase { db in
+                try EventRows.fetch(db.cachedStatement(sql: EventRows.afterSQL), arguments: [after, limit])
+            }
+        } catch {
+            throw StoreError.from(error, path: path, seq: after + 1)
+        }
+    }
+}

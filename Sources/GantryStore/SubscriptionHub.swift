@@ -1,0 +1,173 @@
+import Foundation
+import GantryCore
+
+/// Where a hub reads from. Used only on the hub's own thread.
+protocol SubscriptionSource: AnyObject {
+    /// A number that changes whenever any other connection or process commits (cheap to read).
+    func changeToken() throws -> Int64
+    /// Events with `seq > after`, in order, at most `limit`.
+    func events(after: Int64, limit: Int) throws -> [Event]
+}
+
+/// Delivers new events to a store's subscriptions from one background thread.
+///
+/// The thread sleeps on a condition while nobody subscribes (no CPU at all). With subscribers
+/// it wakes every `interval` (25 ms) and reads one cheap change counter (`PRAGMA data_version`);
+/// only when that moved does it read the new rows. Appends in this process wake it at once.
+/// Each subscription keeps its own cursor, so it gets every event exactly once and in order,
+/// the ones already stored first.
+final class SubscriptionHub: @unchecked Sendable {
+    typealias Continuation = AsyncThrowingStream<Event, Error>.Continuation
+
+    private struct Subscriber {
+        var cursor: Int64
+        let continuation: Continuation
+    }
+
+    private let condition = NSCondition()
+    // Guarded by `condition`:
+    private var subscribers: [Int: Subscriber] = [:]
+    private var nextID = 0
+    private var nudged = false
+    private var stopped = false
+    private var started = false
+
+    private let interval: TimeInterval
+    private let batch: Int
+    private let makeSource: @Sendable () throws -> any SubscriptionSource
+
+    init(interval: TimeInterval = 0.025, batch: Int = 1024,
+         makeSource: @escaping @Sendable () throws -> any SubscriptionSource) {
+        self.interval = interval
+        self.batch = batch
+        self.makeSource = makeSource
+    }
+
+    // MARK: - Subscribing
+
+    /// A new subscription to events with `seq > after`.
+    func subscribe(after: Int64) -> AsyncThrowingStream<Event, Error> {
+        let (stream, continuation) = AsyncThrowingStream<Event, Error>.makeStream()
+        condition.lock()
+        guard !stopped else {
+            condition.unlock()
+            continuation.finish()
+            return stream
+        }
+        let id = nextID
+        nextID += 1
+        subscribers[id] = Subscriber(cursor: max(after, 0), continuation: continuation)
+        nudged = true
+        if !started {
+            started = true
+            let thread = Thread { [self] in run() }
+            thread.name = "GantryStore.subscriptions"
+            thread.start()
+        }
+        condition.signal()
+        condition.unlock()
+        continuation.onTermination = { [weak self] _ in self?.remove(id) }
+        return stream
+    }
+
+    /// Live subscriptions.
+    var count: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return subscribers.count
+    }
+
+    /// Wakes the thread now (after an append in this process).
+    func nudge() {
+        condition.lock()
+        if !subscribers.isEmpty {
+            nudged = true
+            condition.signal()
+        }
+        condition.unlock()
+    }
+
+    /// Ends every subscription and the thread.
+    func stop() {
+        condition.lock()
+        stopped = true
+        let ending = subscribers.values.map(\.continuation)
+        subscribers.removeAll()
+        condition.signal()
+        condition.unlock()
+        for continuation in ending { continuation.finish() }
+    }
+
+    private func remove(_ id: Int) {
+        condition.lock()
+        subscribers.removeValue(forKey: id)
+        condition.unlock()
+    }
+
+    // MARK: - The thread
+
+    private func run() {
+        var source: (any SubscriptionSource)?
+        var lastToken: Int64?
+        while true {
+            condition.lock()
+            while subscribers.isEmpty && !stopped { condition.wait() }
+            if !nudged && !stopped { _ = condition.wait(until: Date(timeIntervalSinceNow: interval)) }
+            let wasNudged = nudged
+            nudged = false
+            let pending = subscribers.map { (id: $0.key, cursor: $0.value.cursor) }
+            condition.unlock()
+            if isStopped { return }
+            guard !pending.isEmpty else { continue }
+            do {
+                let current = try source ?? makeSource()
+                source = current
+                let token = try current.changeToken()
+                guard wasNudged || token != lastToken else { continue }
+                lastToken = token
+                for subscriber in pending { deliver(to: subscriber.id, after: subscriber.cursor, from: current) }
+            } catch {
+                source = nil
+                lastToken = nil
+                fail(pending.map(\.id), with: error)
+            }
+        }
+    }
+
+    private var isStopped: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return stopped
+    }
+
+    /// Reads and yields one batch; asks for another round at once when the batch was full.
+    private func deliver(to id: Int, after cursor: Int64, from source: any SubscriptionSource) {
+        let events: [Event]
+        do { events = try source.events(after: cursor, limit: batch) } catch {
+            fail([id], with: error)
+            return
+        }
+        guard let last = events.last else { return }
+        condition.lock()
+        guard let subscriber = subscribers[id] else {
+            condition.unlock()
+            return
+        }
+        condition.unlock()
+        // Only this thread yields or moves cursors, so order holds without the lock.
+        for event in events {
+            if case .terminated = subscriber.continuation.yield(event) { return remove(id) }
+        }
+        condition.lock()
+        subscribers[id]?.cursor = last.seq
+        if events.count == batch { nudged = true }
+        condition.unlock()
+    }
+
+    private func fail(_ ids: [Int], with error: any Error) {
+        condition.lock()
+        let ending = ids.compactMap { subscribers.removeValue(forKey: $0)?.continuation }
+        condition.unlock()
+        for continuation in ending { continuation.finish(throwing: error) }
+    }
+}
