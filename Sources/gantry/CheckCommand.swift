@@ -18,9 +18,13 @@ struct CheckCommand: ParsableCommand {
         } catch {
             var stderr = StandardError()
             print(error.description, to: &stderr)
-            if case .invalid(let diagnostics) = error {
+            switch error {
+            case .invalid(let diagnostics):
                 let count = diagnostics.errors.count
                 print("\(count) error\(count == 1 ? "" : "s") in \(file)", to: &stderr)
+            case .unreadable:
+                print("write a pipeline file (see examples/ in the Gantry repository) or pass its path: gantry check PATH",
+                      to: &stderr)
             }
             throw ExitCode.failure
         }

@@ -5,12 +5,13 @@ import GantryCore
 enum DeployReport {
     /// A plain-text report: header, stages, gates, checklists, approvals, metrics, audit trail.
     static func text(_ deploy: DeployState) -> String {
-        var out: [String] = []
-        out.append("Deploy \(deploy.id.rawValue): \(deploy.version) to \(deploy.environment) (\(deploy.policy.strategy))")
-        out.append("Status: \(statusLine(deploy))")
-        out.append("Requested by \(deploy.requestedBy) at \(TimeText.short(deploy.requestedAt))"
-                   + (deploy.startedAt == nil ? "" : ", ran \(TimeText.duration(from: deploy.startedAt, to: deploy.finishedAt ?? deploy.startedAt))"))
-        out.append("Rollback target: \(deploy.rollbackTarget ?? "none (no earlier known-good version)")")
+        var out: [String] = [
+            "Deploy \(deploy.id.rawValue): \(deploy.version) to \(deploy.environment) (\(deploy.policy.strategy))",
+            "Status: \(statusLine(deploy))",
+            "Requested by \(deploy.requestedBy) at \(TimeText.short(deploy.requestedAt))"
+                + (deploy.startedAt == nil ? "" : ", ran \(TimeText.duration(from: deploy.startedAt, to: deploy.finishedAt ?? deploy.startedAt))"),
+            "Rollback target: \(deploy.rollbackTarget ?? "none (no earlier known-good version)")",
+        ].map(SafeText.sanitize)
         if !deploy.stages.isEmpty {
             out.append("")
             out.append("Stages")
@@ -18,19 +19,19 @@ enum DeployReport {
         }
         for (gate, status) in deploy.gateStatuses {
             out.append("")
-            out.append("Gate \(gate): \(status.summary)")
+            out.append(SafeText.sanitize("Gate \(gate): \(status.summary)"))
         }
         for list in deploy.checklists {
             out.append("")
-            out.append("Checklist \(list.id)")
+            out.append(SafeText.sanitize("Checklist \(list.id)"))
             out.append(indent(TextTable.render(header: ["", "ITEM", "TEXT", "BY", "EVIDENCE"], rows: list.items.map(itemRow))))
         }
         if !deploy.approvals.isEmpty {
             out.append("")
             out.append("Approvals")
             for approval in deploy.approvals {
-                out.append("  \(approval.scope): \(approval.by) at \(TimeText.short(approval.at))"
-                           + (approval.comment.isEmpty ? "" : " — \(approval.comment)"))
+                out.append(SafeText.sanitize("  \(approval.scope): \(approval.by) at \(TimeText.short(approval.at))"
+                           + (approval.comment.isEmpty ? "" : " — \(approval.comment)")))
             }
         }
         if !deploy.metricOrder.isEmpty {
@@ -39,7 +40,7 @@ enum DeployReport {
             for name in deploy.metricOrder {
                 guard let series = deploy.metrics[name] else { continue }
                 let latest = series.latest.map { EventPayload.format($0) } ?? "-"
-                out.append("  \(name): \(latest) (\(series.level.name), \(series.totalCount) samples)")
+                out.append(SafeText.sanitize("  \(name): \(latest) (\(series.level.name), \(series.totalCount) samples)"))
             }
         }
         out.append("")
@@ -47,7 +48,7 @@ enum DeployReport {
         out.append(indent(TextTable.render(header: ["SEQ", "TIME", "ACTOR", "WHAT"], rows: deploy.audit.map {
             [String($0.seq), TimeText.short($0.time), $0.actor, $0.text]
         })))
-        return out.map(SafeText.sanitize).joined(separator: "\n")
+        return out.joined(separator: "\n")
     }
 
     /// A Markdown post-deploy report with the timeline of decisions.

@@ -27,7 +27,7 @@ struct ExportCommand: ParsableCommand {
             print(DeployReport.markdown(found))
         case .jsonl:
             do {
-                for event in try store.readStream(found.id) { print(EventJSON.line(event)) }
+                for event in try store?.readStream(found.id) ?? [] { print(EventJSON.line(event)) }
             } catch {
                 throw CLIError(error.description)
             }

@@ -13,24 +13,23 @@ struct StoreOptions: ParsableArguments {
 
     /// The store's path: `--store`, or `.gantry/events.sqlite` in the pipeline file's directory.
     var storePath: String {
-        if let store { return store }
-        let directory = (file as NSString).deletingLastPathComponent
-        return ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(".gantry/events.sqlite")
+        store ?? SQLiteEventStore.defaultPath(forPipeline: file)
     }
 
     /// Opens the store, turning its errors into a clean exit with a message.
-    func open() throws -> SQLiteEventStore {
+    func open(readOnly: Bool) throws -> SQLiteEventStore {
         do {
-            return try SQLiteEventStore(path: storePath)
+            return try SQLiteEventStore(path: storePath, readOnly: readOnly)
         } catch {
             throw CLIError(error.description)
         }
     }
 
-    /// Folds the whole log into state.
-    func loadState() throws -> (SQLiteEventStore, GantryState) {
-        let store = try open()
+    /// Folds the whole log into state, read-only. A store that does not exist yet is an empty log.
+    func loadState() throws -> (SQLiteEventStore?, GantryState) {
         var state = GantryState()
+        guard FileManager.default.fileExists(atPath: storePath) else { return (nil, state) }
+        let store = try open(readOnly: true)
         do {
             try store.forEach(after: 0) { Reducer.reduce(into: &state, $0) }
         } catch {

@@ -3,15 +3,20 @@ import GantryCore
 
 /// Plain text tables and time formats for command output.
 enum TextTable {
-    /// Left-aligned columns separated by two spaces; no trailing spaces.
+    /// Left-aligned columns separated by two spaces; no trailing spaces. Cells are made
+    /// terminal-safe and kept to their first line.
     static func render(header: [String], rows: [[String]]) -> String {
-        let all = [header] + rows
+        let all = ([header] + rows).map { $0.map(cell) }
         let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         return all.map { row in
             row.enumerated().map { column, cell in
                 column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            }.joined(separator: "  ").replacingOccurrences(of: " +$", with: "", options: .regularExpression)
         }.joined(separator: "\n")
+    }
+
+    private static func cell(_ text: String) -> String {
+        SafeText.sanitize(text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? "")
     }
 }
 

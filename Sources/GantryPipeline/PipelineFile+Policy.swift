@@ -1,0 +1,57 @@
+import GantryCore
+
+extension PipelineFile {
+    /// The rules a deploy to `environment` runs under, frozen into its `deploy.requested` event:
+    /// the stages it runs (in order), the checklists its gates name, and their approval rules.
+    /// Nil when no stage deploys to `environment`.
+    public func deployPolicy(for environment: String) -> DeployPolicy? {
+        guard let target = self.environment(environment) else { return nil }
+        let planned = stages(forDeployTo: environment)
+        guard !planned.isEmpty else { return nil }
+        var checklistNames: [String] = []
+        var approvalScopes: [String] = []
+        let plans = planned.map { stage -> StagePlan in
+            var requirements: [GateRequirement] = []
+            if case .gate(let conditions) = stage.kind {
+                for condition in conditions {
+                    switch condition {
+                    case .checklist(let name):
+                        requirements.append(.checklist(name))
+                        if !checklistNames.contains(name) { checklistNames.append(name) }
+                    case .approvals(let scope):
+                        requirements.append(.approvals(scope))
+                        if !approvalScopes.contains(scope) { approvalScopes.append(scope) }
+                    }
+                }
+            }
+            return StagePlan(id: stage.id, summary: summary(of: stage), needs: stage.needs, gate: requirements)
+        }
+        let lists = checklistNames.compactMap(checklist).map { list in
+            ChecklistPlan(id: list.name, items: list.items.map { item in
+                ChecklistItemPlan(id: item.id, text: item.text.raw, verify: item.verify?.map(\.raw) ?? [],
+                                  evidenceRequired: item.evidence == .required)
+            })
+        }
+        let rules = approvalScopes.compactMap { self.environment($0) }.map { env in
+            ApprovalRule(scope: env.name, required: env.approvals.required, allowed: env.approvals.from,
+                         allowSelf: env.approvals.allowSelf)
+        }
+        return DeployPolicy(strategy: target.strategy.name, stages: plans, checklists: lists, approvals: rules)
+    }
+
+    /// What a stage does, in a few words: `docker build`, `deploy production (canary)`, `monitor production 30m`.
+    func summary(of stage: StageSpec) -> String {
+        switch stage.kind {
+        case .deploy(let name):
+            return "deploy \(name) (\(self.environment(name)?.strategy.name ?? "?"))"
+        case .monitor(let name, let seconds):
+            return "monitor \(name) \(seconds >= 60 && seconds % 60 == 0 ? "\(seconds / 60)m" : "\(seconds)s")"
+        case .gate(let conditions):
+            return "gate: " + conditions.map(\.description).joined(separator: ", ")
+        case .run(let argv):
+            return ShellQuote.join(argv.map(\.raw))
+        case .dockerBuild, .dockerPush, .dockerRun:
+            return stage.kind.name
+        }
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import GantryCore
+import GantryStore
+import GantryTestSupport
+import XCTest
+
+/// Runs the built `gantry` binary and asserts its exact output and exit status.
+final class CLITests: XCTestCase {
+    private var directory = ""
+    private var store = ""
+    private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    override func setUpWithError() throws {
+        directory = NSTemporaryDirectory() + "gantry-cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        store = directory + "/events.sqlite"
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func gantry(_ arguments: String...) throws -> BuiltBinary.Result {
+        try BuiltBinary.run("gantry", arguments, directory: directory)
+    }
+
+    func testHelpListsCommandsAndWhatIsComing() throws {
+        let result = try gantry("--help")
+        XCTAssertEqual(result.status, 0)
+        for command in ["check", "history", "show", "export", "gantry demo", "gantry deploy ENV --version V",
+                        "gantry rollback ENV", "gantry sim"] {
+            XCTAssertTrue(result.stdout.contains(command), "help lacks \(command):\n\(result.stdout)")
+        }
+    }
+
+    func testHistoryOfEmptyAndSeededStore() throws {
+        var result = try gantry("history", "--store", store)
+        XCTAssertEqual(result.stdout, "No deploys yet.\n")
+        XCTAssertEqual(result.status, 0)
+        try SeededStore.create(at: store)
+        result = try gantry("history", "--store", store)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, """
+        DEPLOY              ENV         VERSION  STATUS       BY     REQUESTED             DURATION
+        production-2.1.0-1  production  2.1.0    rolled-back  alice  2027-01-15 08:04:00Z  17m00s
+        production-2.0.0-1  production  2.0.0    succeeded    alice  2027-01-15 08:01:00Z  1m00s
+
+        """)
+        result = try gantry("history", "--store", store, "--env", "staging")
+        XCTAssertEqual(result.stdout, "No deploys to staging yet.\n")
+    }
+
+    func testShowPrintsStagesGatesChecklistAndAuditTrail() throws {
+        try SeededStore.create(at: store)
+        let result = try gantry("show", "production-2.1", "--store", store)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, """
+        Deploy production-2.1.0-1: 2.1.0 to production (canary)
+        Status: rolled-back — error-rate 7.2% > critical 5% (rollback done, requested by executor: error-rate 7.2% > critical 5%)
+        Requested by alice at 2027-01-15 08:04:00Z, ran 17m00s
+        Rollback target: 2.0.0
+
+        Stages
+          STAGE       STATUS     DURATION  DETAIL
+          build       succeeded  2m00s     docker build -t 127.0.0.1:5000/shop/web:2.1.0 .
+          prod-gate   pending    -
+          production  failed     7m00s     rolled back: error-rate critical
+
+        Gate prod-gate: open
+
+        Checklist pre-deploy
+               ITEM    TEXT                     BY        EVIDENCE
+          [x]  tests   All tests passing        executor  142 passed
+          [x]  backup  Database backup created  dave      snapshot db-0042
+
+        Approvals
+          production: bob at 2027-01-15 08:11:00Z — lgtm
+          production: carol at 2027-01-15 08:12:00Z
+
+        Metrics
+          error-rate: 0.072 (critical, 1 samples)
+
+        Audit trail
+          SEQ  TIME                  ACTOR     WHAT
+          4    2027-01-15 08:04:00Z  alice     requested 2.1.0 to production
+          5    2027-01-15 08:05:00Z  executor  started deploy
+          9    2027-01-15 08:09:00Z  executor  verified pre-deploy/tests: passed
+          10   2027-01-15 08:10:00Z  dave      ticked pre-deploy/backup: "snapshot db-0042"
+          11   2027-01-15 08:11:00Z  bob       approved production: "lgtm"
+          12   2027-01-15 08:12:00Z  carol     approved production
+          13   2027-01-15 08:13:00Z  executor  gate prod-gate opened
+          17   2027-01-15 08:17:00Z  executor  error-rate 0.072 crossed critical 0.05
+          18   2027-01-15 08:18:00Z  executor  requested rollback: error-rate 7.2% > critical 5%
+          19   2027-01-15 08:19:00Z  executor  rollback to 2.0.0 started (kubectl scale deployment/web-canary --replicas=0)
+          20   2027-01-15 08:20:00Z  executor  rolled back to 2.0.0
+          22   2027-01-15 08:22:00Z  executor  deploy rolled-back: error-rate 7.2% > critical 5%
+
+        """)
+    }
+
+    func testExportJSONLinesAndMarkdown() throws {
+        try SeededStore.create(at: store)
+        var result = try gantry("export", "production-2.1.0-1", "--store", store, "--format", "jsonl")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 19)
+        XCTAssertEqual(lines[0], #"{"seq":4,"time":"2027-01-15T08:04:00.000Z","deploy":"production-2.1.0-1","actor":"alice","kind":"deploy.requested","environment":"production","version":"2.1.0","strategy":"canary","stages":["build","prod-gate","production"]}"#)
+        XCTAssertEqual(lines[7], #"{"seq":11,"time":"2027-01-15T08:11:00.000Z","deploy":"production-2.1.0-1","actor":"bob","kind":"approval.given","scope":"production","comment":"lgtm"}"#)
+        for line in lines {
+            XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(line.utf8)), line)
+        }
+        result = try gantry("export", "production-2.1.0-1", "--store", store, "--format", "md")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasPrefix("# Deploy production-2.1.0-1\n\n- **Version:** 2.1.0 to **production** (canary)\n"))
+        XCTAssertTrue(result.stdout.contains("| 11 | 2027-01-15 08:11:00Z | bob | approved production: \"lgtm\" |"), result.stdout)
+    }
+
+    func testUnknownDeployAndBadStoreGiveClearErrors() throws {
+        try SeededStore.create(at: store)
+        var result = try gantry("show", "staging-9", "--store", store)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.stderr, "Error: no deploy 'staging-9' in \(store); `gantry history` lists them\n")
+        result = try gantry("show", "production", "--store", store)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("'production' matches 2 deploys"), result.stderr)
+
+        let garbage = directory + "/garbage.sqlite"
+        try Data("this is not a database, just text\n".utf8).write(to: URL(fileURLWithPath: garbage))
+        result = try gantry("history", "--store", garbage)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.stdout, "")
+        XCTAssertTrue(result.stderr.hasPrefix("Error: \(garbage) is not a Gantry event store"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("Fatal error"))
+    }
+
+    func testHostileTextNeverReachesTheTerminal() throws {
+        let hostile = "\u{1B}]52;c;ZXZpbA==\u{07}\u{1B}[2J\rgotcha\u{202E}"
+        let store = try SQLiteEventStore(path: self.store)
+        let id = DeployID("staging-1")
+        try store.append(PendingEvent(time: SeededStore.t0, actor: "eve\u{1B}[31m", deploy: id,
+                                      payload: .deployRequested(environment: "staging", version: "1.0.0", policy: SeededStore.policy)))
+        try store.append(PendingEvent(time: SeededStore.t0, actor: "eve", deploy: id,
+                                      payload: .checklistItemTicked(checklist: "pre-deploy", item: "backup", note: hostile)))
+        store.close()
+        for arguments in [["show", "staging-1"], ["history"], ["export", "staging-1", "--format", "md"],
+                          ["export", "staging-1", "--format", "jsonl"]] {
+            let result = try BuiltBinary.run("gantry", arguments + ["--store", self.store])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let unsafe = result.stdout.unicodeScalars.filter { $0 != "\n" && SafeText.isUnsafe($0) }
+            XCTAssertTrue(unsafe.isEmpty, "\(arguments): \(unsafe.map { String($0.value, radix: 16) })")
+        }
+    }
+
+    func testCheckValidExamplesAndBrokenFile() throws {
+        var result = try gantry("check", root + "/examples/canary.yaml")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, """
+        \(root)/examples/canary.yaml: ok — app web, image 127.0.0.1:5000/shop/web
+          environment staging: rolling on staging/web
+          environment production: canary on prod/web, 2 approvals
+          stages: build → push → migrate → staging → prod-gate → production → watch → post-deploy
+
+        """)
+        let broken = directory + "/gantry.yaml"
+        try """
+        app: web
+        image: 127.0.0.1:5000/shop/web
+        environments:
+          staging:
+            kube: {context: s, namespace: web}
+            strategey: rolling
+        stages:
+          - {id: a, deploy: staging, needs: [b]}
+          - {id: b, run: [x], needs: [a]}
+
+        """.write(toFile: broken, atomically: true, encoding: .utf8)
+        result = try gantry("check")
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.stdout, "")
+        XCTAssertEqual(result.stderr, """
+        gantry.yaml:6:5: error: unknown key 'strategey' in environment 'staging', did you mean 'strategy'?
+        gantry.yaml:8:38: error: 'needs' forms a cycle: stage 'a' -> 'b' -> 'a'
+        2 errors in gantry.yaml
+
+        """)
+        result = try gantry("check", "missing.yaml")
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.stderr, "missing.yaml: error: no such file\nwrite a pipeline file (see examples/ in the Gantry repository) or pass its path: gantry check PATH\n")
+    }
+}
