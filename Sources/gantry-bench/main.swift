@@ -1,5 +1,6 @@
 import Foundation
 import GantryCore
+import GantryStore
 
 // gantry-bench: prints the speed figures of design/targets.md. Build it in release mode:
 //   swift run -c release gantry-bench [--events N] [--replay N]
@@ -25,3 +26,54 @@ precondition(folded.eventCount == foldCount)
 let foldRate = Double(foldCount) / foldSeconds
 Bench.report("fold throughput (\(foldCount) events)", Bench.rate(foldCount, foldSeconds),
              target: ">= 5M events/s", met: foldRate >= 5e6)
+
+// MARK: - Store
+let appendCount = option("--append", 200_000)
+let replayCount = option("--replay", 1_000_000)
+let directory = NSTemporaryDirectory() + "gantry-bench-\(getpid())"
+try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: directory) }
+
+do {
+    // Batched: progress and log events, 1000 per append.
+    let store = try SQLiteEventStore(path: directory + "/append.sqlite")
+    let batch = Workload.pending(count: appendCount + Workload.deployCount).dropFirst(Workload.deployCount)
+    let batches = stride(from: batch.startIndex, to: batch.endIndex, by: 1000).map {
+        Array(batch[$0..<min($0 + 1000, batch.endIndex)])
+    }
+    let batchedSeconds = Bench.best(1) { for chunk in batches { _ = try? store.append(chunk, expected: .any) } }
+    Bench.report("append, batched 1000/append (\(appendCount))", Bench.rate(appendCount, batchedSeconds),
+                 target: ">= 100k events/s", met: Double(appendCount) / batchedSeconds >= 100_000)
+
+    // Durable: one decision per append, fsynced before it returns.
+    let decisions = 2_000
+    let tick = PendingEvent(time: Date(), actor: "alice", deploy: DeployID("durable"),
+                            payload: .checklistItemTicked(checklist: "pre-deploy", item: "backup", note: "snap"))
+    let durableSeconds = Bench.best(1) { for _ in 0..<decisions { _ = try? store.append([tick], expected: .any) } }
+    Bench.report("append, durable 1/append (\(decisions))", Bench.rate(decisions, durableSeconds),
+                 target: "fsynced (figure only)", met: true)
+    store.close()
+
+    // Cold replay: write a log, close it, open it anew and fold everything.
+    let replayPath = directory + "/replay.sqlite"
+    let writer = try SQLiteEventStore(path: replayPath)
+    let all = Workload.pending(count: replayCount)
+    for start in stride(from: 0, to: all.count, by: 5000) {
+        _ = try writer.append(Array(all[start..<min(start + 5000, all.count)]), expected: .any)
+    }
+    writer.close()
+    var replayed = GantryState()
+    let replaySeconds = try Bench.best(1) {
+        let reader = try SQLiteEventStore(path: replayPath, readOnly: true)
+        var state = GantryState()
+        try reader.forEach(after: 0) { Reducer.reduce(into: &state, $0) }
+        replayed = state
+        reader.close()
+    }
+    precondition(replayed.eventCount == replayCount, "replayed \(replayed.eventCount) of \(replayCount)")
+    Bench.report("cold replay of \(replayCount) events (SQLite)", String(format: "%.2f s", replaySeconds),
+                 target: "<= 2 s", met: replaySeconds <= 2)
+} catch {
+    print("store benchmark failed: \(error)")
+    exit(1)
+}
