@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         .target(name: "GantryCore"),
@@ -27,9 +28,13 @@ let package = Package(
             "GantryCore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .target(name: "GantryTestSupport", dependencies: ["GantryCore", "GantryStore"]),
+        .target(name: "GantryExecutor", dependencies: [
+            "GantryCore", "GantryStore", "GantryPipeline",
+            .product(name: "Subprocess", package: "swift-subprocess"),
+        ]),
+        .target(name: "GantryTestSupport", dependencies: ["GantryCore", "GantryStore", "GantryExecutor"]),
         .executableTarget(name: "gantry", dependencies: [
-            "GantryCore", "GantryPipeline", "GantryStore",
+            "GantryCore", "GantryPipeline", "GantryStore", "GantryExecutor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "gantry-bench", dependencies: [
@@ -43,6 +48,8 @@ let package = Package(
         .testTarget(name: "GantryPipelineTests", dependencies: ["GantryPipeline"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "GantryStoreTests", dependencies: ["GantryStore", "GantryTestSupport"]),
+        .testTarget(name: "GantryExecutorTests", dependencies: ["GantryExecutor", "GantryTestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "GantryCLITests", dependencies: ["GantryCore", "GantryStore", "GantryTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
