@@ -44,6 +44,7 @@ struct PipelineValidator {
             let names = (cycle.stages + [cycle.stages[0]]).map { "'\(Quote.clip($0))'" }.joined(separator: " -> ")
             sink.error("'needs' forms a cycle: stage \(names)", at: cycle.at.position, path: cycle.at.path)
         }
+        checkRequiresCycles()
         checkDeploys(stages)
         if graphComplete, cycles.isEmpty { checkApprovalGates(stages) }
     }
@@ -76,6 +77,18 @@ struct PipelineValidator {
             result.append(stage)
         }
         return result
+    }
+
+    /// `requires:` must not loop: no version could ever be deployed to those environments.
+    private func checkRequiresCycles() {
+        let nodes = references.environments.map { environment in
+            References.Stage(id: environment, needs: references.requires
+                .filter { $0.environment == environment.name }.map(\.reference))
+        }
+        for cycle in StageGraph(stages: nodes).cycles() where cycle.stages.count > 1 {
+            let names = (cycle.stages + [cycle.stages[0]]).map { "'\(Quote.clip($0))'" }.joined(separator: " -> ")
+            sink.error("'requires' forms a cycle: environment \(names)", at: cycle.at.position, path: cycle.at.path)
+        }
     }
 
     /// One deploy stage per environment.

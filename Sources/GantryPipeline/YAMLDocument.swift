@@ -15,6 +15,10 @@ struct YAMLDocument {
 
     /// Composes `text`; reports syntax errors and an empty file to `sink` and returns nil.
     static func compose(_ text: String, sink: DiagnosticSink) -> YAMLDocument? {
+        if let risky = AliasGuard.riskyKey(in: text) {
+            sink.error(AliasGuard.message, at: risky, path: "")
+            return nil
+        }
         var source = SourceLines(text)
         let table = DuplicateTable()
         for _ in 0...maximumRepairs {

@@ -120,4 +120,24 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(pipeline.metrics, [])
         XCTAssertEqual(pipeline.stage("prod"), StageSpec(id: "prod", needs: ["qa"], kind: .deploy(environment: "prod")))
     }
+
+    func testAnchorsAndAliasesAsValuesAreAccepted() throws {
+        let yaml = """
+            app: web
+            image: 127.0.0.1:5000/shop/web
+            environments:
+              blue:
+                kube: &prod { context: prod, namespace: web }
+                health: &health { url: "http://web.internal/healthz" }
+              green:
+                kube: *prod
+                health: *health
+            stages:
+              - { id: blue, deploy: blue }
+              - { id: green, deploy: green, needs: [blue] }
+            """
+        let pipeline = try PipelineLoader.parse(yaml: yaml, file: "anchors.yaml")
+        XCTAssertEqual(pipeline.environment("green")?.kube, KubeTarget(context: "prod", namespace: "web"))
+        XCTAssertEqual(pipeline.environment("green")?.health, HealthCheck(url: "http://web.internal/healthz"))
+    }
 }
