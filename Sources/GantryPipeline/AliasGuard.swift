@@ -17,8 +17,8 @@ enum AliasGuard {
         var anchorsCollection = false
         var risky: Position?
         var blockParent: Int?
-        for (row, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let scalars = Array(line.unicodeScalars)
+        for (row, line) in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let scalars = Array(line).map { $0 == "\r" ? " " : $0 }
             let indent = scalars.prefix { $0 == " " }.count
             if let parent = blockParent {
                 if indent == scalars.count || indent > parent { continue }

@@ -78,6 +78,18 @@ final class DiagnosticsTests: XCTestCase {
             """)
     }
 
+    func testWindowsLineEndingsKeepPositions() throws {
+        let canary = try TestPaths.example("canary.yaml").replacingOccurrences(of: "\n", with: "\r\n")
+        XCTAssertEqual(try PipelineLoader.parse(yaml: canary, file: "c.yaml"),
+                       try PipelineLoader.parse(yaml: try TestPaths.example("canary.yaml"), file: "c.yaml"))
+        let yaml = "app: web\r\nimage: 127.0.0.1:5000/shop/web\r\napp: shop\r\nenvironments: []\r\n"
+        XCTAssertEqual(PipelineLoader.check(yaml: yaml, file: "w.yaml").description, """
+            w.yaml:1:1: error: missing required key 'stages' at the top level
+            w.yaml:3:1: error: duplicate key 'app' at the top level (first defined at 1:1)
+            w.yaml:4:15: error: 'environments' must be a mapping of environment names to environments, got a list
+            """)
+    }
+
     func testDeepNestingAndHostileInputDoNotCrash() {
         let deep = "app: " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000)
         XCTAssertFalse(PipelineLoader.check(yaml: deep, file: "deep.yaml").errors.isEmpty)
