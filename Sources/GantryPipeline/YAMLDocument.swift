@@ -38,7 +38,8 @@ struct YAMLDocument {
                         sink.addShift(shift)
                         continue
                     }
-                    sink.error("duplicate key '\(Quote.clip(name))'", at: Position(context.mark), path: "")
+                    let shown = name == "<uncovertable>" ? "" : " '\(Quote.clip(name))'"
+                    sink.error("duplicate key\(shown)", at: Position(context.mark), path: "")
                     return nil
                 }
                 report(error, text: source.text, sink: sink)
