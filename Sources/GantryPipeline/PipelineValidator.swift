@@ -12,30 +12,31 @@ struct PipelineValidator {
         let environments = references.environments.map(\.name)
         let checklists = references.checklists.map(\.name)
         let stageIDs = stages.map(\.id.name)
+        let knownEnvironments = Set(environments), knownChecklists = Set(checklists), knownStages = Set(stageIDs)
         var graphComplete = true
         for stage in references.stages {
             let name = "stage '\(Quote.clip(stage.id.name.isEmpty ? "?" : stage.id.name))'"
-            for need in stage.needs where need.name != stage.id.name && !stageIDs.contains(need.name) {
+            for need in stage.needs where need.name != stage.id.name && !knownStages.contains(need.name) {
                 unknown(need, "\(name) needs unknown stage", among: stageIDs)
                 graphComplete = false
             }
-            if let target = stage.deploys, !environments.contains(target.name) {
+            if let target = stage.deploys, !knownEnvironments.contains(target.name) {
                 unknown(target, "\(name) deploys to unknown environment", among: environments)
             }
-            if let target = stage.monitors, !environments.contains(target.name) {
+            if let target = stage.monitors, !knownEnvironments.contains(target.name) {
                 unknown(target, "\(name) monitors unknown environment", among: environments)
             }
-            for target in stage.gateChecklists where !checklists.contains(target.name) {
+            for target in stage.gateChecklists where !knownChecklists.contains(target.name) {
                 unknown(target, "gate \(name) waits for unknown checklist", among: checklists)
             }
-            for target in stage.gateApprovals where !environments.contains(target.name) {
+            for target in stage.gateApprovals where !knownEnvironments.contains(target.name) {
                 unknown(target, "gate \(name) waits for approvals of unknown environment", among: environments)
             }
         }
         for (environment, target) in references.requires {
             if target.name == environment {
                 sink.error("environment '\(Quote.clip(environment))' cannot require itself", at: target.position, path: target.path)
-            } else if !environments.contains(target.name) {
+            } else if !knownEnvironments.contains(target.name) {
                 unknown(target, "environment '\(Quote.clip(environment))' requires unknown environment", among: environments)
             }
         }

@@ -49,7 +49,8 @@ struct YAMLDocument {
                 return nil
             }
         }
-        sink.error("too many duplicate keys (more than \(maximumRepairs))", at: .start, path: "")
+        YAMLDocument(root: Node(""), duplicates: table).reportUnclaimedDuplicates(to: sink)
+        sink.error("too many duplicate keys (more than \(maximumRepairs)); stopped looking", at: .start, path: "")
         return nil
     }
 

@@ -90,6 +90,16 @@ final class DiagnosticsTests: XCTestCase {
             """)
     }
 
+    func testManyDuplicateKeysAreAllReportedUpToALimit() {
+        let yaml = Array(repeating: "app: web", count: 150).joined(separator: "\n")
+        let errors = PipelineLoader.check(yaml: yaml, file: "d.yaml").errors
+        XCTAssertEqual(errors.count, 102)
+        XCTAssertEqual(errors.first?.description, "d.yaml:1:1: error: too many duplicate keys (more than 100); stopped looking")
+        XCTAssertEqual(errors.dropFirst().first?.description,
+                       "d.yaml:2:1: error: duplicate key 'app' (first defined at 1:1)")
+        XCTAssertEqual(errors.last?.line, 102)
+    }
+
     func testDeepNestingAndHostileInputDoNotCrash() {
         let deep = "app: " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000)
         XCTAssertFalse(PipelineLoader.check(yaml: deep, file: "deep.yaml").errors.isEmpty)
