@@ -125,8 +125,13 @@ extension PipelineBuilder {
         var failed = false
         for item in items {
             guard let name = string(item) else { failed = true; continue }
-            if name.isEmpty || name.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) {
-                sink.error("approver '\(Quote.clip(name))' must be a name without spaces", at: item.position, path: item.path)
+            let allowed: (Unicode.Scalar) -> Bool = { scalar in
+                ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                    || [".", "_", "-", "@"].contains(scalar)
+            }
+            if name.isEmpty || !name.unicodeScalars.allSatisfy(allowed) {
+                sink.error("approver '\(Quote.clip(name))' must be a user name of letters, digits, '.', '_', '-' and '@'",
+                           at: item.position, path: item.path)
                 failed = true
             } else if names.contains(name) {
                 sink.error("approver '\(Quote.clip(name))' is listed twice", at: item.position, path: item.path)

@@ -35,18 +35,18 @@ extension PipelineBuilder {
         checkKeys(reader, allowed: Self.stageKeys)
         let idValue = require(reader, "id")
         let id = idValue.flatMap { name($0, what: "stage id", rule: .label) }
-        var record: References.Stage? = References.Stage(id: Reference(
+        var record = References.Stage(id: Reference(
             name: id ?? "", position: idValue?.position ?? reader.owner, path: idValue?.path ?? reader.value.path))
         let needs = reader["needs"].map { stageNeeds($0, record: &record) } ?? []
         let timeout = reader["timeout"].map(duration)
         let retries = reader["retries"].map { integer($0, in: 0...10) } ?? 0
         let kind = stageKind(reader, stage: readableID ?? "\(number)", record: &record)
-        if let record { references.stages.append(record) }
+        references.stages.append(record)
         guard let id, let needs, let retries, let kind, timeout.map({ $0 != nil }) ?? true else { return nil }
         return StageSpec(id: id, needs: needs, timeoutSeconds: timeout ?? nil, retries: retries, kind: kind)
     }
 
-    private func stageNeeds(_ value: Value, record: inout References.Stage?) -> [String]? {
+    private func stageNeeds(_ value: Value, record: inout References.Stage) -> [String]? {
         guard let items = list(value, what: "a list of stage ids such as [build]") else { return nil }
         var needs: [String] = []
         var failed = false
@@ -57,14 +57,14 @@ extension PipelineBuilder {
                 failed = true
             }
             needs.append(need)
-            record?.needs.append(Reference(name: need, position: item.position, path: item.path))
+            record.needs.append(Reference(name: need, position: item.position, path: item.path))
         }
         return failed ? nil : needs
     }
 
     // MARK: - Kinds
 
-    private func stageKind(_ reader: MappingReader, stage: String, record: inout References.Stage?) -> StageKind? {
+    private func stageKind(_ reader: MappingReader, stage: String, record: inout References.Stage) -> StageKind? {
         let kinds = reader.present(Self.kindKeys)
         guard kinds.count == 1, let kindKey = kinds.first, let value = reader[kindKey] else {
             let expected = Self.kindKeys.map { "'\($0)'" }.joined(separator: ", ")
@@ -102,7 +102,7 @@ extension PipelineBuilder {
             return argv(value).map { .run(argv: $0) }
         case ("deploy", _):
             guard let environment = string(value) else { return nil }
-            record?.deploys = Reference(name: environment, position: value.position, path: value.path)
+            record.deploys = Reference(name: environment, position: value.position, path: value.path)
             return .deploy(environment: environment)
         case ("gate", _):
             return gateConditions(value, record: &record).map(StageKind.gate)
@@ -110,7 +110,7 @@ extension PipelineBuilder {
             let environment = string(value)
             let seconds = require(reader, "for").flatMap(duration)
             if let environment {
-                record?.monitors = Reference(name: environment, position: value.position, path: value.path)
+                record.monitors = Reference(name: environment, position: value.position, path: value.path)
             }
             guard let environment, let seconds else { return nil }
             return .monitor(environment: environment, seconds: seconds)
@@ -130,7 +130,7 @@ extension PipelineBuilder {
         return ok
     }
 
-    private func gateConditions(_ value: Value, record: inout References.Stage?) -> [GateCondition]? {
+    private func gateConditions(_ value: Value, record: inout References.Stage) -> [GateCondition]? {
         let example = "a list of conditions such as [checklist:pre-deploy, approvals:production]"
         guard let items = list(value, what: example) else { return nil }
         if items.isEmpty {
@@ -147,10 +147,10 @@ extension PipelineBuilder {
             switch (parts.first, parts.count) {
             case ("checklist"?, 2):
                 condition = .checklist(parts[1])
-                record?.gateChecklists.append(reference)
+                record.gateChecklists.append(reference)
             case ("approvals"?, 2):
                 condition = .approvals(environment: parts[1])
-                record?.gateApprovals.append(reference)
+                record.gateApprovals.append(reference)
             default:
                 sink.error("gate condition '\(Quote.clip(text))' must be 'checklist:NAME' or 'approvals:ENVIRONMENT'",
                            at: item.position, path: item.path)

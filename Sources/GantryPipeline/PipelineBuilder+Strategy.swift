@@ -29,7 +29,8 @@ extension PipelineBuilder {
             return failed ? nil : .rolling
         case .blueGreen:
             let options = reader["blue-green"].map { blueGreen($0, environment: environment, deployment: deployment) }
-                ?? deployment.map { BlueGreenOptions(service: $0) }
+                ?? defaultService(deployment, environment: environment, at: reader.owner, path: reader.value.path)
+                    .map { BlueGreenOptions(service: $0) }
             return failed ? nil : options.map(DeployStrategy.blueGreen)
         case .canary:
             guard let value = reader["canary"] else {
@@ -48,10 +49,35 @@ extension PipelineBuilder {
             return nil
         }
         checkKeys(reader, allowed: ["service", "colour-label"])
-        let service = reader["service"].map { name($0, what: "service name", rule: .label) } ?? deployment
+        let service = reader["service"].map(serviceName)
+            ?? defaultService(deployment, environment: environment, at: reader.owner, path: reader.value.path)
         let label = reader["colour-label"].map(labelKey) ?? BlueGreenOptions.defaultColourLabel
         guard let service, let label else { return nil }
         return BlueGreenOptions(service: service, colourLabel: label)
+    }
+
+    /// A Service name: a DNS-1123 label that starts with a letter (Kubernetes uses RFC 1035 labels for Services).
+    private func serviceName(_ value: Value) -> String? {
+        guard let name = name(value, what: "service name", rule: .label) else { return nil }
+        guard name.unicodeScalars.first.map({ ("a"..."z").contains($0) }) == true else {
+            sink.error("service name '\(Quote.clip(name))' must start with a letter", at: value.position, path: value.path)
+            return nil
+        }
+        return name
+    }
+
+    /// The deployment name as the default Service name, when it is a valid one.
+    private func defaultService(_ deployment: String?, environment: String, at position: Position, path: String) -> String? {
+        guard let deployment else { return nil }
+        let valid = NameRules.isDNS1123Label(deployment)
+            && deployment.unicodeScalars.first.map { ("a"..."z").contains($0) } == true
+        guard valid else {
+            sink.error("the Service name defaults to the deployment name '\(Quote.clip(deployment))', which is not a valid "
+                + "Service name; set 'blue-green: { service: NAME }' in environment '\(Quote.clip(environment))'",
+                at: position, path: path)
+            return nil
+        }
+        return deployment
     }
 
     /// A Kubernetes label key: `[prefix/]name`, prefix a DNS-1123 subdomain, name 1...63 of `[A-Za-z0-9-_.]`

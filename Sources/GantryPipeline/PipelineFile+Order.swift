@@ -56,20 +56,34 @@ extension PipelineFile {
                 dependents[parent].append(index)
             }
         }
-        var ready = (0..<stages.count).filter { waitingOn[$0] == 0 }
+        // `ready` is kept in descending order, so the earliest stage in the file is popped first.
+        var ready = (0..<stages.count).filter { waitingOn[$0] == 0 }.reversed() as [Int]
         var order: [Int] = []
         var placed = [Bool](repeating: false, count: stages.count)
-        while !ready.isEmpty {
-            ready.sort()
-            let next = ready.removeFirst()
+        while let next = ready.popLast() {
             order.append(next)
             placed[next] = true
             for child in dependents[next] {
                 waitingOn[child] -= 1
-                if waitingOn[child] == 0 { ready.append(child) }
+                guard waitingOn[child] == 0 else { continue }
+                let slot = ready.partitioningIndex { $0 < child }
+                ready.insert(child, at: slot)
             }
         }
         order += (0..<stages.count).filter { !placed[$0] }
         return order.map { stages[$0] }
+    }
+}
+
+extension Array where Element == Int {
+    /// The first index whose element satisfies `belongs`, for an array partitioned so that all
+    /// elements that do not satisfy it come first (binary search).
+    fileprivate func partitioningIndex(where belongs: (Int) -> Bool) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if belongs(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 }

@@ -12,30 +12,31 @@ struct PipelineValidator {
         let environments = references.environments.map(\.name)
         let checklists = references.checklists.map(\.name)
         let stageIDs = stages.map(\.id.name)
+        let knownEnvironments = Set(environments), knownChecklists = Set(checklists), knownStages = Set(stageIDs)
         var graphComplete = true
         for stage in references.stages {
             let name = "stage '\(Quote.clip(stage.id.name.isEmpty ? "?" : stage.id.name))'"
-            for need in stage.needs where need.name != stage.id.name && !stageIDs.contains(need.name) {
+            for need in stage.needs where need.name != stage.id.name && !knownStages.contains(need.name) {
                 unknown(need, "\(name) needs unknown stage", among: stageIDs)
                 graphComplete = false
             }
-            if let target = stage.deploys, !environments.contains(target.name) {
+            if let target = stage.deploys, !knownEnvironments.contains(target.name) {
                 unknown(target, "\(name) deploys to unknown environment", among: environments)
             }
-            if let target = stage.monitors, !environments.contains(target.name) {
+            if let target = stage.monitors, !knownEnvironments.contains(target.name) {
                 unknown(target, "\(name) monitors unknown environment", among: environments)
             }
-            for target in stage.gateChecklists where !checklists.contains(target.name) {
+            for target in stage.gateChecklists where !knownChecklists.contains(target.name) {
                 unknown(target, "gate \(name) waits for unknown checklist", among: checklists)
             }
-            for target in stage.gateApprovals where !environments.contains(target.name) {
+            for target in stage.gateApprovals where !knownEnvironments.contains(target.name) {
                 unknown(target, "gate \(name) waits for approvals of unknown environment", among: environments)
             }
         }
         for (environment, target) in references.requires {
             if target.name == environment {
                 sink.error("environment '\(Quote.clip(environment))' cannot require itself", at: target.position, path: target.path)
-            } else if !environments.contains(target.name) {
+            } else if !knownEnvironments.contains(target.name) {
                 unknown(target, "environment '\(Quote.clip(environment))' requires unknown environment", among: environments)
             }
         }
@@ -44,6 +45,7 @@ struct PipelineValidator {
             let names = (cycle.stages + [cycle.stages[0]]).map { "'\(Quote.clip($0))'" }.joined(separator: " -> ")
             sink.error("'needs' forms a cycle: stage \(names)", at: cycle.at.position, path: cycle.at.path)
         }
+        checkRequiresCycles()
         checkDeploys(stages)
         if graphComplete, cycles.isEmpty { checkApprovalGates(stages) }
     }
@@ -76,6 +78,18 @@ struct PipelineValidator {
             result.append(stage)
         }
         return result
+    }
+
+    /// `requires:` must not loop: no version could ever be deployed to those environments.
+    private func checkRequiresCycles() {
+        let nodes = references.environments.map { environment in
+            References.Stage(id: environment, needs: references.requires
+                .filter { $0.environment == environment.name }.map(\.reference))
+        }
+        for cycle in StageGraph(stages: nodes).cycles() where cycle.stages.count > 1 {
+            let names = (cycle.stages + [cycle.stages[0]]).map { "'\(Quote.clip($0))'" }.joined(separator: " -> ")
+            sink.error("'requires' forms a cycle: environment \(names)", at: cycle.at.position, path: cycle.at.path)
+        }
     }
 
     /// One deploy stage per environment.

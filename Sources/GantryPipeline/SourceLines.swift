@@ -14,7 +14,8 @@ struct SourceLines {
     private var lines: [[Unicode.Scalar]]
 
     init(_ text: String) {
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
+        // Split on scalars: in a String, "\r\n" is one Character and would never equal "\n".
+        lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0) }
     }
 
     var text: String {

@@ -15,6 +15,10 @@ struct YAMLDocument {
 
     /// Composes `text`; reports syntax errors and an empty file to `sink` and returns nil.
     static func compose(_ text: String, sink: DiagnosticSink) -> YAMLDocument? {
+        if let risky = AliasGuard.riskyKey(in: text) {
+            sink.error(AliasGuard.message, at: risky, path: "")
+            return nil
+        }
         var source = SourceLines(text)
         let table = DuplicateTable()
         for _ in 0...maximumRepairs {
@@ -34,7 +38,8 @@ struct YAMLDocument {
                         sink.addShift(shift)
                         continue
                     }
-                    sink.error("duplicate key '\(Quote.clip(name))'", at: Position(context.mark), path: "")
+                    let shown = name == "<uncovertable>" ? "" : " '\(Quote.clip(name))'"
+                    sink.error("duplicate key\(shown)", at: Position(context.mark), path: "")
                     return nil
                 }
                 report(error, text: source.text, sink: sink)
@@ -44,7 +49,8 @@ struct YAMLDocument {
                 return nil
             }
         }
-        sink.error("too many duplicate keys (more than \(maximumRepairs))", at: .start, path: "")
+        YAMLDocument(root: Node(""), duplicates: table).reportUnclaimedDuplicates(to: sink)
+        sink.error("too many duplicate keys (more than \(maximumRepairs)); stopped looking", at: .start, path: "")
         return nil
     }
 
