@@ -25,13 +25,6 @@ public struct Redactor: Sendable {
         needles = forms.sorted { $0.count > $1.count }
     }
 
-    /// Secrets found in the environment: values of variables whose names look secret.
-    public static func fromEnvironment(_ environment: [String: String]) -> Redactor {
-        let markers = ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "CREDENTIAL", "PRIVATE"]
-        let values = environment.filter { name, _ in markers.contains { name.uppercased().contains($0) } }.map(\.value)
-        return Redactor(secrets: values)
-    }
-
     /// `text` with every secret form replaced by the mask.
     public func redact(_ text: String) -> String {
         guard !needles.isEmpty else { return text }

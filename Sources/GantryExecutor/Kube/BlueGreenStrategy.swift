@@ -1,0 +1,61 @@
+import Foundation
+import GantryCore
+import GantryPipeline
+
+/// Two Deployments, `D-blue` and `D-green`; the Service selector picks the live colour.
+/// Deploy updates the idle colour, waits for it, then switches the selector; the old colour
+/// stays warm, so rollback is one selector switch.
+struct BlueGreenStrategy: Strategy {
+    let options: BlueGreenOptions
+
+    func deploy(_ context: StrategyContext) async throws {
+        let env = context.environment
+        let (selector, live) = try await liveColour(context)
+        let idle = live == "blue" ? "green" : "blue"
+        let idleName = "\(env.deployment)-\(idle)", liveName = "\(env.deployment)-\(live)"
+        let liveStatus = DeploymentStatus(json: try await context.kubeJSON(context.kubectl.getJSON("deployment", liveName)))
+        let idleStatus = DeploymentStatus(json: try await context.kubeJSON(context.kubectl.getJSON("deployment", idleName)))
+        try await context.kube(context.kubectl.setImage(deployment: idleName, container: env.container,
+                                                        image: context.image.tagged(context.version)))
+        let replicas = max(liveStatus?.desired ?? 1, 1)
+        if (idleStatus?.desired ?? 0) < replicas {
+            try await context.kube(context.kubectl.scale(deployment: idleName, replicas: replicas))
+        }
+        _ = try await context.watch(idleName, label: "\(idle) pods ready")
+        var switched = selector
+        switched[options.colourLabel] = idle
+        try await context.kube(context.kubectl.patchService(options.service, selector: switched))
+        context.recorder.log(context.stage, .system, "service/\(options.service) now selects \(idle); \(live) kept warm for rollback")
+        _ = try? context.recorder.record(.stageProgressed(stage: context.stage, done: 1, total: 1, label: "live colour \(idle)"))
+    }
+
+    func rollback(_ context: StrategyContext, target: String?) async throws -> String {
+        let env = context.environment
+        let (selector, live) = try await liveColour(context)
+        let other = live == "blue" ? "green" : "blue"
+        let liveStatus = DeploymentStatus(json: try await context.kubeJSON(context.kubectl.getJSON("deployment", "\(env.deployment)-\(live)")))
+        let newImage = context.image.tagged(context.version)
+        guard liveStatus?.images.contains(newImage) == true else {
+            return "service/\(options.service) still selects \(live) (\(newImage) never went live)"
+        }
+        var back = selector
+        back[options.colourLabel] = other
+        let argv = context.kubectl.patchService(options.service, selector: back)
+        try await context.kube(argv)
+        return "kubectl patch service \(options.service) selector \(options.colourLabel)=\(other)"
+    }
+
+    func rollbackMethod(_ environment: EnvironmentSpec) -> String {
+        "switch service/\(options.service) back to the warm colour"
+    }
+
+    private func liveColour(_ context: StrategyContext) async throws -> ([String: String], String) {
+        let text = try await context.kubeJSON(context.kubectl.getJSON("service", options.service))
+        guard let data = text.data(using: .utf8),
+              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+              let selector = (object["spec"] as? [String: Any])?["selector"] as? [String: String] else {
+            throw ExecutorError.refused("service/\(options.service) has no selector to switch")
+        }
+        return (selector, selector[options.colourLabel] ?? "blue")
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import GantryCore
+import GantryPipeline
+
+/// A `D-canary` Deployment beside the stable `D`, both behind the same Service. Each step scales
+/// the canary to its share of the replicas (stable gives up as many), then analyses the metrics
+/// for the pause. Promotion updates stable and scales the canary to 0. Rollback scales the
+/// canary to 0 and stable back: traffic is on stable at once, nothing is re-run.
+struct CanaryStrategy: Strategy {
+    let options: CanaryOptions
+
+    func deploy(_ context: StrategyContext) async throws {
+        let env = context.environment
+        let canary = "\(env.deployment)-canary"
+        let stableJSON = try await context.kubeJSON(context.kubectl.getJSON("deployment", env.deployment))
+        guard let stable = DeploymentStatus(json: stableJSON) else {
+            throw ExecutorError.refused("deployment/\(env.deployment) could not be read")
+        }
+        let total = options.replicas ?? max(stable.desired, 1)
+        let manifest = try CanaryManifest.make(fromStable: stableJSON, name: canary, container: env.container,
+                                               image: context.image.tagged(context.version))
+        try await context.kube(context.kubectl.apply(file: manifest))
+        try? FileManager.default.removeItem(atPath: manifest)
+        for percent in options.steps where percent < 100 {
+            let replicas = CanaryOptions.canaryReplicas(percent: percent, of: total)
+            try await context.kube(context.kubectl.scale(deployment: canary, replicas: replicas))
+            try await context.kube(context.kubectl.scale(deployment: env.deployment, replicas: max(total - replicas, 0)))
+            _ = try await context.watch(canary, label: "canary pods ready (\(percent)%)")
+            _ = try? context.recorder.record(.stageProgressed(stage: context.stage, done: percent, total: 100,
+                                                              label: "canary \(percent)%"))
+            try await context.analyse(Double(options.pauseSeconds))
+        }
+        // Promote: stable takes the new version at full size; the canary goes away.
+        try await context.kube(context.kubectl.setImage(deployment: env.deployment, container: env.container,
+                                                        image: context.image.tagged(context.version)))
+        try await context.kube(context.kubectl.scale(deployment: env.deployment, replicas: total))
+        _ = try await context.watch(env.deployment)
+        try await context.kube(context.kubectl.scale(deployment: canary, replicas: 0))
+        _ = try? context.recorder.record(.stageProgressed(stage: context.stage, done: 100, total: 100, label: "promoted"))
+    }
+
+    func rollback(_ context: StrategyContext, target: String?) async throws -> String {
+        let env = context.environment
+        let canary = "\(env.deployment)-canary"
+        let canaryStatus = DeploymentStatus(json: (try? await context.kubeJSON(context.kubectl.getJSON("deployment", canary))) ?? "")
+        let argv = context.kubectl.scale(deployment: canary, replicas: 0)
+        if canaryStatus != nil { try await context.kube(argv) }
+        let stable = DeploymentStatus(json: try await context.kubeJSON(context.kubectl.getJSON("deployment", env.deployment)))
+        if stable?.images.contains(context.image.tagged(context.version)) == true {
+            // Promotion had begun: stable itself goes back one revision.
+            try await context.kube(context.kubectl.rolloutUndo(deployment: env.deployment))
+        }
+        let total = options.replicas ?? max((stable?.desired ?? 0) + (canaryStatus?.desired ?? 0), 1)
+        if stable?.desired != total {
+            try await context.kube(context.kubectl.scale(deployment: env.deployment, replicas: total))
+        }
+        _ = try await context.watch(env.deployment)
+        return ShellQuote.join(argv)
+    }
+
+    func rollbackMethod(_ environment: EnvironmentSpec) -> String {
+        "kubectl scale deployment/\(environment.deployment)-canary --replicas=0"
+    }
+}
+
+/// Builds the canary Deployment from the stable one: same template, `track: canary` added to its
+/// selector and labels, the new image, no replicas yet.
+enum CanaryManifest {
+    static func make(fromStable json: String, name: String, container: String, image: String) throws -> String {
+        guard let data = json.data(using: .utf8),
+              let stable = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+              var spec = stable["spec"] as? [String: Any],
+              var template = spec["template"] as? [String: Any] else {
+            throw ExecutorError.refused("the stable deployment has no pod template to copy")
+        }
+        let metadata = stable["metadata"] as? [String: Any] ?? [:]
+        var selector = spec["selector"] as? [String: Any] ?? [:]
+        var matchLabels = selector["matchLabels"] as? [String: Any] ?? [:]
+        matchLabels["track"] = "canary"
+        selector["matchLabels"] = matchLabels
+        var templateMetadata = template["metadata"] as? [String: Any] ?? [:]
+        var labels = templateMetadata["labels"] as? [String: Any] ?? [:]
+        labels["track"] = "canary"
+        templateMetadata["labels"] = labels
+        template["metadata"] = templateMetadata
+        var podSpec = template["spec"] as? [String: Any] ?? [:]
+        podSpec["containers"] = (podSpec["containers"] as? [[String: Any]] ?? []).map { entry in
+            var entry = entry
+            if entry["name"] as? String == container { entry["image"] = image }
+            return entry
+        }
+        template["spec"] = podSpec
+        spec["template"] = template
+        spec["selector"] = selector
+        spec["replicas"] = 0
+        spec.removeValue(forKey: "paused")
+        let object: [String: Any] = [
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": ["name": name, "namespace": metadata["namespace"] ?? "default",
+                         "labels": (metadata["labels"] as? [String: Any] ?? [:]).merging(["track": "canary"]) { _, new in new }],
+            "spec": spec,
+        ]
+        let path = NSTemporaryDirectory() + "gantry-\(name)-\(UUID().uuidString).json"
+        let bytes = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        guard FileManager.default.createFile(atPath: path, contents: bytes) else {
+            throw ExecutorError.refused("cannot write \(path)")
+        }
+        return path
+    }
+}

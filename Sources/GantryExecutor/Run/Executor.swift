@@ -1,0 +1,79 @@
+import Foundation
+import GantryCore
+import GantryPipeline
+import GantryStore
+
+/// Runs one deploy to its end: takes the environment's lease, runs the stages as a DAG, waits on
+/// gates, analyses metrics, rolls back on request or by policy, and records every step as events.
+/// It never throws: whatever happens ends as a `deploy.finished` event with the facts.
+public final class Executor: @unchecked Sendable {
+    let store: any EventStore
+    let pipeline: PipelineFile
+    let runner: any ProcessRunner
+    let settings: ExecutorSettings
+    let onEvent: @Sendable (Event) -> Void
+
+    public init(store: any EventStore, pipeline: PipelineFile, runner: any ProcessRunner = SubprocessRunner(),
+                settings: ExecutorSettings = ExecutorSettings(), onEvent: @escaping @Sendable (Event) -> Void = { _ in }) {
+        self.store = store
+        self.pipeline = pipeline
+        self.runner = runner
+        self.settings = settings
+        self.onEvent = onEvent
+    }
+
+    /// Runs (or resumes, or rolls back) deploy `id`. Cancelling the calling task stops the deploy
+    /// cleanly: running commands are killed and the deploy ends `cancelled`.
+    @discardableResult
+    public func run(_ id: DeployID) async -> DeployStatus {
+        let recorder = Recorder(store: store, deploy: id, actor: settings.holder,
+                                redactor: Redactor(secrets: settings.secrets + Redactor.secretsFromEnvironment()),
+                                onEvent: onEvent)
+        defer { recorder.flush() }
+        guard let (deploy, seq) = try? load(id) else { return .failed }
+        guard let environment = pipeline.environment(deploy.environment) else {
+            _ = try? recorder.record(.deployFinished(outcome: .failed, reason: "environment \(deploy.environment) is no longer in the pipeline file"))
+            return .failed
+        }
+        let lease = LeaseKeeper(store: store, environment: deploy.environment, holder: settings.holder, seconds: settings.leaseSeconds)
+        do {
+            try lease.acquire()
+        } catch {
+            if !deploy.status.isFinished {
+                _ = try? recorder.record(.stageLogged(stage: "lease", stream: .system, line: "\(error)"))
+            }
+            return deploy.status
+        }
+        defer { lease.release() }
+
+        let run = DeployRun(executor: self, deploy: deploy, environment: environment, recorder: recorder)
+        if let rollback = deploy.rollback, rollback.succeeded == nil {
+            // A rollback was asked for (perhaps of a finished deploy) and not done yet: do only that.
+            await run.rollBack(requestedBy: rollback.requestedBy, reason: rollback.reason, finish: !deploy.status.isFinished)
+            return (try? load(id).0.status) ?? .failed
+        }
+        guard !deploy.status.isFinished else { return deploy.status }
+        if deploy.status == .requested {
+            _ = try? recorder.record(.deployStarted)
+        } else {
+            recorder.log("deploy", .system, "resuming after an interruption: finished stages are kept, unfinished ones re-checked")
+        }
+        await run.execute(watchingAfter: seq)
+        return (try? load(id).0.status) ?? .failed
+    }
+
+    func load(_ id: DeployID) throws -> (DeployState, Int64) {
+        var state = GantryState()
+        try store.forEach(after: 0) { Reducer.reduce(into: &state, $0) }
+        guard let deploy = state.deploys[id] else { throw ExecutorError.refused("no deploy \(id)") }
+        return (deploy, state.lastSeq)
+    }
+}
+
+extension Redactor {
+    /// Secret-looking variables of this process's environment.
+    static func secretsFromEnvironment() -> [String] {
+        let markers = ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "CREDENTIAL", "PRIVATE"]
+        return ProcessInfo.processInfo.environment.filter { name, _ in markers.contains { name.uppercased().contains($0) } }.map(\.value)
+    }
+}

@@ -1,0 +1,43 @@
+/// Why a stage or a deploy stopped, in words an operator can act on.
+public enum ExecutorError: Error, Equatable, CustomStringConvertible {
+    case commandFailed(command: String, status: Int32, lastLine: String)
+    case timedOut(command: String, seconds: Double)
+    case progressDeadline(String)
+    case criticalMetric(metric: String, value: Double, threshold: Double)
+    case healthFailed(String)
+    case rollbackRequested(by: String, reason: String)
+    case cancelled(String)
+    case refused(String)
+    case store(String)
+
+    public var description: String {
+        switch self {
+        case .commandFailed(let command, let status, let lastLine):
+            "`\(command)` exited with status \(status)" + (lastLine.isEmpty ? "" : ": \(lastLine)")
+        case .timedOut(let command, let seconds):
+            "`\(command)` did not finish within \(Int(seconds))s and was killed"
+        case .progressDeadline(let detail): "rollout exceeded its progress deadline: \(detail)"
+        case .criticalMetric(let metric, let value, let threshold):
+            "\(metric) \(Self.format(value)) > critical \(Self.format(threshold))"
+        case .healthFailed(let detail): "health check failed: \(detail)"
+        case .rollbackRequested(let by, let reason): "rollback requested by \(by)" + (reason.isEmpty ? "" : ": \(reason)")
+        case .cancelled(let detail): "cancelled: \(detail)"
+        case .refused(let detail): detail
+        case .store(let detail): "event store: \(detail)"
+        }
+    }
+
+    static func format(_ value: Double) -> String {
+        value < 1 && value > 0 ? String(format: "%.1f%%", value * 100) : String(format: "%g", value)
+    }
+
+    /// Which automatic-rollback trigger this failure is, if any.
+    var trigger: String? {
+        switch self {
+        case .progressDeadline: "progress-deadline"
+        case .criticalMetric: "critical-metric"
+        case .healthFailed: "failed-health"
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import GantryCore
+import GantryPipeline
+
+/// What one stage does, by its kind.
+struct StageBody {
+    let run: DeployRun
+    let spec: StageSpec
+
+    var recorder: Recorder { run.recorder }
+    var timeout: Double { spec.timeoutSeconds.map(Double.init) ?? run.settings.defaultTimeout }
+
+    func run() async throws {
+        switch spec.kind {
+        case .run(let argv):
+            let command = argv.map { run.expand($0, environment: nil) }
+            try recorder.record(.stageStarted(stage: spec.id, command: command))
+            try await execute(command) { _ in }
+        case .dockerBuild(let context, let tag, let dockerfile):
+            var command = ["docker", "build", "-t", run.expand(tag, environment: nil)]
+            if let dockerfile { command += ["-f", run.expand(dockerfile, environment: nil)] }
+            command.append(run.expand(context, environment: nil))
+            try recorder.record(.stageStarted(stage: spec.id, command: command))
+            try await execute(command, environment: ["DOCKER_BUILDKIT": "0"]) { line in
+                if let (done, total) = DockerProgress.buildStep(line) {
+                    _ = try? recorder.record(.stageProgressed(stage: spec.id, done: done, total: total, label: "build step \(done)/\(total)"))
+                }
+            }
+        case .dockerPush(let tag):
+            let command = ["docker", "push", run.expand(tag, environment: nil)]
+            try recorder.record(.stageStarted(stage: spec.id, command: command))
+            let layers = Counter()
+            try await execute(command) { line in
+                if DockerProgress.isPushedLayer(line) {
+                    let count = layers.increment()
+                    _ = try? recorder.record(.stageProgressed(stage: spec.id, done: count, total: 0, label: "\(count) layers pushed"))
+                }
+            }
+        case .dockerRun(let argv):
+            try await dockerRun(argv.map { run.expand($0, environment: nil) })
+        case .deploy(let name):
+            try await deploy(to: name)
+        case .gate:
+            try recorder.record(.stageStarted(stage: spec.id, command: []))
+            try await GateWaiter(store: run.executor.store, recorder: recorder, runner: run.executor.runner,
+                                 deploy: run.deploy.id, gate: spec.id,
+                                 placeholders: { [run] text in Template(text).expanded(run.pipeline.placeholderValues(
+                                     version: run.deploy.version, environment: run.deploy.environment)) },
+                                 timeout: run.settings.gateTimeout).run()
+        case .monitor(let name, let seconds):
+            try recorder.record(.stageStarted(stage: spec.id, command: []))
+            guard let environment = run.pipeline.environment(name) else { return }
+            let policy = run.pipeline.rollback
+            try await run.analyzer(for: environment).analyse(seconds: Double(seconds),
+                                                              stopOnCritical: policy.rollsBack(on: .criticalMetric),
+                                                              stopOnHealth: policy.rollsBack(on: .failedHealth))
+        }
+    }
+
+    private func deploy(to name: String) async throws {
+        guard let environment = run.pipeline.environment(name) else {
+            throw ExecutorError.refused("environment \(name) is no longer in the pipeline file")
+        }
+        if let problem = NameRules.versionProblem(run.deploy.version) {
+            throw ExecutorError.refused("version refused: \(problem)")
+        }
+        try recorder.record(.stageStarted(stage: spec.id, command: []))
+        if name == run.deploy.environment { run.markTargetTouched() }
+        let context = run.strategyContext(stage: spec.id, environment: environment, timeout: timeout)
+        try await Strategies.of(environment).deploy(context)
+        if let problem = await run.analyzer(for: environment).healthProblem() {
+            throw ExecutorError.healthFailed(problem)
+        }
+    }
+
+    /// `docker run` without `--rm` (podman answers 0 for every `--rm` run), named so the container
+    /// can be removed afterwards; its exit status decides.
+    private func dockerRun(_ argv: [String]) async throws {
+        let name = "gantry-\(spec.id)-\(UInt32.random(in: 0...UInt32.max))"
+        let command = ["docker", "run", "--name", name] + argv.filter { $0 != "--rm" }
+        try recorder.record(.stageStarted(stage: spec.id, command: command))
+        defer {
+            let cleanup = Command(["docker", "rm", "-f", name], timeout: 30)
+            Task { [runner = run.executor.runner] in _ = try? await runner.run(cleanup) { _, _ in } }
+        }
+        try await execute(command) { _ in }
+    }
+
+    /// Runs a command, streaming its output into the stage log; throws on failure or timeout.
+    private func execute(_ argv: [String], environment: [String: String] = [:],
+                         onStdout: @escaping @Sendable (String) -> Void) async throws {
+        let recorder = self.recorder, stage = spec.id
+        recorder.log(stage, .system, "$ " + ShellQuote.join(argv))
+        let last = LineBox()
+        let result: CommandResult
+        do {
+            result = try await run.executor.runner.run(Command(argv, environment: environment, timeout: timeout)) { stream, line in
+                recorder.log(stage, stream, line)
+                last.append(line)
+                if stream == .stdout { onStdout(line) }
+            }
+        } catch let error as CommandError {
+            throw ExecutorError.refused(error.description)
+        }
+        try Task.checkCancellation()
+        if result.timedOut { throw ExecutorError.timedOut(command: ShellQuote.join(argv), seconds: timeout) }
+        guard result.status == 0 else {
+            throw ExecutorError.commandFailed(command: ShellQuote.join(argv), status: result.status,
+                                              lastLine: SafeText.sanitize(last.lines.last ?? ""))
+        }
+    }
+}
+
+/// A thread-safe counter.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func increment() -> Int { lock.withLock { value += 1; return value } }
+}
