@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The `gantry` command: the console by default, and the subcommands around it.
 @main
-struct GantryCommand: ParsableCommand {
+struct GantryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gantry",
         abstract: "A terminal deployment console: watch, gate, approve and roll back deploys.",
@@ -13,11 +13,9 @@ struct GantryCommand: ParsableCommand {
         Coming next (not in this build yet):
           gantry                         the live console on ./gantry.yaml
           gantry demo                    a simulated cluster, a demo pipeline and the console
-          gantry deploy ENV --version V  start a deploy (--headless for CI)
-          gantry rollback ENV            roll an environment back to its last known-good version
-          gantry approve ENV             approve a promotion
           gantry sim                     run the simulated Kubernetes cluster
         """,
-        subcommands: [CheckCommand.self, HistoryCommand.self, ShowCommand.self, ExportCommand.self]
+        subcommands: [DeployCommand.self, RollbackCommand.self, ApproveCommand.self, TickCommand.self, ResumeCommand.self,
+                      CheckCommand.self, HistoryCommand.self, ShowCommand.self, ExportCommand.self]
     )
 }
