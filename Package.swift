@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(name: "GantryCore"),
@@ -26,9 +27,16 @@ let package = Package(
             "GantryCore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // The simulated cluster: knows nothing of Gantry's executor, depends on swift-nio only.
+        .target(name: "GantrySim", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
         .target(name: "GantryTestSupport", dependencies: ["GantryCore", "GantryStore"]),
         .executableTarget(name: "gantry", dependencies: [
-            "GantryCore", "GantryPipeline", "GantryStore",
+            "GantryCore", "GantryPipeline", "GantryStore", "GantrySim",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "gantry-bench", dependencies: [
@@ -38,6 +46,7 @@ let package = Package(
         .testTarget(name: "GantryPipelineTests", dependencies: ["GantryPipeline"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "GantryStoreTests", dependencies: ["GantryStore", "GantryTestSupport"]),
+        .testTarget(name: "GantrySimTests", dependencies: ["GantrySim"]),
         .testTarget(name: "GantryCLITests", dependencies: ["GantryCore", "GantryStore", "GantryTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

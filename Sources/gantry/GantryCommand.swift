@@ -6,6 +6,6 @@ struct GantryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gantry",
         abstract: "A terminal deployment console: watch, gate, approve and roll back deploys.",
-        subcommands: []
+        subcommands: [SimCommand.self]
     )
 }

@@ -1,0 +1,61 @@
+import NIOConcurrencyHelpers
+
+/// One simulated cluster: its own object space, guarded by a lock, plus what the controller remembers about pods.
+public final class Cluster: @unchecked Sendable {
+    /// The cluster's name (also its kubeconfig context name).
+    public let name: String
+    private let lock = NIOLock()
+    let space = ObjectSpace()
+    /// Controller memory of each pod, by uid (not part of the API objects).
+    var pods: [String: PodRuntime] = [:]
+    private var nextServiceIP = 10
+    private var nextPodIP = 10
+    /// Set when objects changed since the last state save.
+    var dirty = false
+
+    init(name: String) {
+        self.name = name
+    }
+
+    /// Runs `body` with exclusive access to the cluster.
+    func locked<T, E: Error>(_ body: (Cluster) throws(E) -> T) throws(E) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(self)
+    }
+
+    func allocateServiceIP() -> String {
+        nextServiceIP += 1
+        return "10.96.\(nextServiceIP / 250).\(nextServiceIP % 250 + 1)"
+    }
+
+    func allocatePodIP() -> String {
+        nextPodIP += 1
+        return "10.244.\(nextPodIP / 250).\(nextPodIP % 250 + 1)"
+    }
+
+    /// Ensures a namespace exists (used for `default`, `kube-system` and scenario namespaces).
+    func ensureNamespace(_ ns: String) {
+        locked { c in
+            if c.space.get(.namespaces, nil, ns) == nil {
+                let o = Defaults.apply(.namespaces, ["metadata": ["name": .string(ns)]], clusterIP: { "" })
+                _ = try? c.space.create(.namespaces, o)
+            }
+        }
+    }
+
+    /// Number of objects of a kind, across namespaces (for tests and status lines).
+    public func count(_ resource: ResourceKind) -> Int {
+        locked { $0.space.objects[resource]?.count ?? 0 }
+    }
+
+    /// A copy of one object, if it exists.
+    public func object(_ resource: ResourceKind, namespace: String?, name: String) -> JSON? {
+        locked { $0.space.get(resource, namespace, name) }
+    }
+
+    /// Copies of the objects of a kind in a namespace (all namespaces when nil).
+    public func objects(_ resource: ResourceKind, namespace: String?) -> [JSON] {
+        locked { $0.space.list(resource, namespace: namespace) }
+    }
+}
