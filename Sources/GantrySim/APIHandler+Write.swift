@@ -175,6 +175,10 @@ extension APIHandler {
             } else if !orphan {
                 c.deleteDependents(of: o, namespace: t.namespace)
             }
+            if t.resource == .pods {
+                c.terminatePod(o, now: Clock.now(), immediately: req.query["gracePeriodSeconds"] == "0")
+                return o
+            }
             return try c.space.delete(t.resource, t.namespace, name)
         }
         return .json(["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success",
@@ -207,8 +211,10 @@ extension Cluster {
                 let owned = (child["metadata"]["ownerReferences"].arrayValue ?? []).contains { $0["uid"].stringValue == uid }
                 if owned, let n = child["metadata"]["name"].stringValue {
                     deleteDependents(of: child, namespace: namespace)
-                    if let deleted = try? space.delete(r, namespace, n), r == .pods {
-                        pods.removeValue(forKey: deleted["metadata"]["uid"].stringValue ?? "")
+                    if r == .pods {
+                        terminatePod(child, now: Clock.now())
+                    } else {
+                        _ = try? space.delete(r, namespace, n)
                     }
                 }
             }

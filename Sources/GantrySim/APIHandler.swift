@@ -5,8 +5,10 @@ final class APIHandler: Sendable {
     let clusters: [String: Cluster]
     let defaultCluster: Cluster
     let metricsText: @Sendable () -> String
+    let watchTimeoutSeconds: Double
 
-    init(clusters: [Cluster], metricsText: @escaping @Sendable () -> String) {
+    init(clusters: [Cluster], watchTimeoutSeconds: Double = 1800, metricsText: @escaping @Sendable () -> String) {
+        self.watchTimeoutSeconds = watchTimeoutSeconds
         var byName: [String: Cluster] = [:]
         for c in clusters { byName[c.name] = c }
         self.clusters = byName
@@ -174,7 +176,7 @@ final class APIHandler: Sendable {
     private func watch(_ req: APIRequest, _ t: Target) throws(SimError) -> APIResponse {
         let match = try Self.filter(req)
         let since = req.query["resourceVersion"].flatMap { Int($0) }
-        let timeout = req.query["timeoutSeconds"].flatMap { Double($0) } ?? 1800
+        let timeout = req.query["timeoutSeconds"].flatMap { Double($0) } ?? watchTimeoutSeconds
         return .watch(WatchPlan(cluster: t.cluster, resource: t.resource, namespace: t.namespace,
                                 since: (since ?? 0) > 0 ? since : nil, filter: match, initialEvents: (since ?? 0) == 0,
                                 timeoutSeconds: timeout, asTable: req.wantsTable,

@@ -10,11 +10,47 @@ public final class Cluster: @unchecked Sendable {
     var pods: [String: PodRuntime] = [:]
     private var nextServiceIP = 10
     private var nextPodIP = 10
+    /// Pods being terminated, by `namespace/name`, with the time they go away.
+    var terminating: [String: Double] = [:]
+    /// How long a deleted pod stays Terminating (0: deleted at once).
+    let terminateSeconds: Double
     /// Set when objects changed since the last state save.
     var dirty = false
 
-    init(name: String) {
+    init(name: String, terminateSeconds: Double = 0) {
         self.name = name
+        self.terminateSeconds = terminateSeconds
+    }
+
+    /// Deletes a pod gracefully: it shows as Terminating (and gets no traffic) until the controller removes it.
+    /// Lock held.
+    func terminatePod(_ pod: JSON, now: Double, immediately: Bool = false) {
+        guard let name = pod["metadata"]["name"].stringValue else { return }
+        let ns = pod["metadata"]["namespace"].stringValue
+        if immediately || terminateSeconds <= 0 {
+            if let deleted = try? space.delete(.pods, ns, name) {
+                pods.removeValue(forKey: deleted["metadata"]["uid"].stringValue ?? "")
+            }
+            terminating.removeValue(forKey: ObjectSpace.key(ns, name))
+            return
+        }
+        guard pod["metadata"]["deletionTimestamp"].isNull else { return }
+        var p = pod
+        p[path: ["metadata", "deletionTimestamp"]] = .string(Clock.timestamp(now + terminateSeconds))
+        p[path: ["metadata", "deletionGracePeriodSeconds"]] = .int(Int(terminateSeconds.rounded(.up)))
+        _ = try? space.update(.pods, p)
+        terminating[ObjectSpace.key(ns, name)] = now + terminateSeconds
+    }
+
+    /// Removes the pods whose termination is over. Lock held.
+    func reapTerminated(now: Double) {
+        for (key, until) in terminating where until <= now {
+            terminating.removeValue(forKey: key)
+            let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let deleted = try? space.delete(.pods, parts[0], parts[1]) else { continue }
+            pods.removeValue(forKey: deleted["metadata"]["uid"].stringValue ?? "")
+            dirty = true
+        }
     }
 
     /// Runs `body` with exclusive access to the cluster.

@@ -53,6 +53,7 @@ struct Controller {
     // MARK: - Pods
 
     private func advancePods(_ c: Cluster, now: Double) {
+        c.reapTerminated(now: now)
         for pod in c.space.list(.pods, namespace: nil) {
             guard let uid = pod["metadata"]["uid"].stringValue else { continue }
             if c.pods[uid] == nil {
@@ -66,7 +67,7 @@ struct Controller {
                 }
                 c.pods[uid] = rt
             }
-            guard var rt = c.pods[uid], rt.nextChange <= now else { continue }
+            guard var rt = c.pods[uid], rt.nextChange <= now, pod["metadata"]["deletionTimestamp"].isNull else { continue }
             let name = pod["metadata"]["name"].stringValue ?? ""
             var changed = false
             while rt.advance(now: now, scenario: scenario, podName: name) { changed = true }
@@ -96,11 +97,7 @@ struct Controller {
                 if ra != rb { return !ra }
                 return (a["metadata"]["creationTimestamp"].stringValue ?? "") > (b["metadata"]["creationTimestamp"].stringValue ?? "")
             }
-            for p in ranked.prefix(pods.count - want) {
-                if let deleted = try? c.space.delete(.pods, ns, p["metadata"]["name"].stringValue ?? "") {
-                    c.pods.removeValue(forKey: deleted["metadata"]["uid"].stringValue ?? "")
-                }
-            }
+            for p in ranked.prefix(pods.count - want) { c.terminatePod(p, now: now) }
         }
         if pods.count != want { c.dirty = true }
     }
@@ -124,7 +121,7 @@ struct Controller {
 
     private func updateReplicaSetStatus(_ c: Cluster, _ rs: JSON, _ index: OwnerIndex) {
         guard let uid = rs["metadata"]["uid"].stringValue else { return }
-        let pods = index.pods[uid] ?? []
+        let pods = (index.pods[uid] ?? []).filter { $0["metadata"]["deletionTimestamp"].isNull }
         let ready = pods.filter { c.pods[$0["metadata"]["uid"].stringValue ?? ""]?.isReady ?? false }.count
         var status: JSON = ["replicas": .int(pods.count), "fullyLabeledReplicas": .int(pods.count),
                             "observedGeneration": rs["metadata"]["generation"]]

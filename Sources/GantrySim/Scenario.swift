@@ -56,7 +56,8 @@ public struct Faults: Sendable, Equatable {
 ///
 /// ```json
 /// {"clusters": ["staging", "prod"], "namespaces": ["web"],
-///  "timing": {"scheduleSeconds": 0.1, "startSeconds": 0.3, "readySeconds": 0.5, "crashBackoffSeconds": 1},
+///  "timing": {"scheduleSeconds": 0.1, "startSeconds": 0.3, "readySeconds": 0.5, "crashBackoffSeconds": 1,
+///             "terminateSeconds": 0.3, "watchTimeoutSeconds": 1800},
 ///  "versions": [{"match": "web:2.1", "errorRate": 0.05, "latencyMs": [20, 200]}],
 ///  "faults": {"apiErrorRate": 0.1, "apiErrorCode": 429, "apiDelayMs": 50, "watchDropSeconds": 5}}
 /// ```
@@ -71,6 +72,10 @@ public struct Scenario: Sendable, Equatable {
     public var readySeconds = 0.5
     /// Back-off between crash-loop restarts.
     public var crashBackoffSeconds = 1.0
+    /// How long a watch lasts when the client sets no `timeoutSeconds`.
+    public var watchTimeoutSeconds = 1800.0
+    /// How long a deleted pod stays Terminating.
+    public var terminateSeconds = 0.3
     /// Controller period.
     public var tickSeconds = 0.05
     /// Per-version rules: the first whose `match` is a substring of the image wins over the tag conventions.
@@ -117,6 +122,8 @@ public struct Scenario: Sendable, Equatable {
         s.startSeconds = try number(t["startSeconds"], "timing.startSeconds") ?? s.startSeconds
         s.readySeconds = try number(t["readySeconds"], "timing.readySeconds") ?? s.readySeconds
         s.crashBackoffSeconds = try number(t["crashBackoffSeconds"], "timing.crashBackoffSeconds") ?? s.crashBackoffSeconds
+        s.terminateSeconds = try number(t["terminateSeconds"], "timing.terminateSeconds") ?? s.terminateSeconds
+        s.watchTimeoutSeconds = try number(t["watchTimeoutSeconds"], "timing.watchTimeoutSeconds") ?? s.watchTimeoutSeconds
         for (n, v) in (json["versions"].arrayValue ?? []).enumerated() {
             guard let match = v["match"].stringValue, !match.isEmpty else {
                 throw .badScenario("versions[\(n)] needs a non-empty 'match'")

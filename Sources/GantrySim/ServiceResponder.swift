@@ -22,7 +22,7 @@ struct ServiceResponder: HTTPResponder {
             guard !selector.isEmpty else { return nil }
             let ready = c.space.list(.pods, namespace: namespace).compactMap { p -> Pick? in
                 let labels = p["metadata"]["labels"].stringMap
-                guard selector.allSatisfy({ labels[$0.key] == $0.value }),
+                guard selector.allSatisfy({ labels[$0.key] == $0.value }), p["metadata"]["deletionTimestamp"].isNull,
                       let rt = c.pods[p["metadata"]["uid"].stringValue ?? ""], rt.isReady else { return nil }
                 return Pick(pod: p["metadata"]["name"].stringValue ?? "", version: rt.version, profile: rt.profile)
             }

@@ -68,7 +68,7 @@ public final class SimServer: Sendable {
     /// Starts listening and running the controller.
     public static func start(_ options: Options = Options()) async throws(SimError) -> SimServer {
         let scenario = options.scenario
-        let clusters = scenario.clusters.map { Cluster(name: $0) }
+        let clusters = scenario.clusters.map { Cluster(name: $0, terminateSeconds: scenario.terminateSeconds) }
         var savedPorts: [String: Int] = [:]
         if let path = options.statePath, FileManager.default.fileExists(atPath: path) {
             savedPorts = try StateFile.load(path: path, into: clusters)
@@ -79,7 +79,7 @@ public final class SimServer: Sendable {
         let metrics = TrafficMetrics()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let faults = NIOLockedValueBox(scenario.faults)
-        let api = APIHandler(clusters: clusters, metricsText: { metrics.render() })
+        let api = APIHandler(clusters: clusters, watchTimeoutSeconds: scenario.watchTimeoutSeconds, metricsText: { metrics.render() })
         let listener: HTTPListener
         do {
             listener = try await HTTPListener.start(group: group, port: options.port,
