@@ -14,6 +14,10 @@ public final class Cluster: @unchecked Sendable {
     var terminating: [String: Double] = [:]
     /// How long a deleted pod stays Terminating (0: deleted at once).
     let terminateSeconds: Double
+    /// The resource version the controller last saw settle (a tick that wrote nothing).
+    var settledVersion = -1
+    /// When the controller must look again even if nothing was written (pod stage changes, deadlines).
+    var nextWake = 0.0
     /// Set when objects changed since the last state save.
     var dirty = false
 

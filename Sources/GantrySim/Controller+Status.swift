@@ -70,6 +70,10 @@ extension Controller {
             }
         }
         status["conditions"] = [availableCond, progressing]
+        if !complete, progressing["reason"].stringValue != "ProgressDeadlineExceeded" {
+            // Look again for the progress deadline even when nothing else happens.
+            c.nextWake = min(c.nextWake, now + 0.5)
+        }
         guard status != old else { return }
         var next = d
         next["status"] = status

@@ -7,23 +7,30 @@ struct Controller {
 
     func tick(_ c: Cluster, now: Double) {
         c.locked { c in
-            advancePods(c, now: now)
+            let before = c.space.resourceVersion
+            // Nothing written since the last settled tick and nothing due: an idle cluster costs nothing.
+            if before == c.settledVersion && now < c.nextWake { return }
+            c.nextWake = .infinity
+            advancePods(c, now: now, fullScan: before != c.settledVersion)
             var index = OwnerIndex(c)
-            for d in c.space.list(.deployments, namespace: nil) {
+            for d in c.space.all(.deployments) {
                 syncDeployment(c, d, &index, now: now)
             }
             index = OwnerIndex(c)
-            for rs in c.space.list(.replicasets, namespace: nil) {
+            for rs in c.space.all(.replicasets) {
                 syncReplicaSet(c, rs, index, now: now)
             }
             index = OwnerIndex(c)
-            for rs in c.space.list(.replicasets, namespace: nil) {
+            for rs in c.space.all(.replicasets) {
                 updateReplicaSetStatus(c, rs, index)
             }
             index = OwnerIndex(c)
-            for d in c.space.list(.deployments, namespace: nil) {
+            for d in c.space.all(.deployments) {
                 updateDeploymentStatus(c, d, index, now: now)
             }
+            for rt in c.pods.values where rt.nextChange < c.nextWake { c.nextWake = rt.nextChange }
+            for t in c.terminating.values where t < c.nextWake { c.nextWake = t }
+            if c.space.resourceVersion == before { c.settledVersion = before }
         }
     }
 
@@ -33,10 +40,10 @@ struct Controller {
         var pods: [String: [JSON]] = [:]
 
         init(_ c: Cluster) {
-            for rs in c.space.list(.replicasets, namespace: nil) {
+            for rs in c.space.all(.replicasets) {
                 if let uid = Controller.controllerUID(rs) { replicaSets[uid, default: []].append(rs) }
             }
-            for p in c.space.list(.pods, namespace: nil) {
+            for p in c.space.all(.pods) {
                 if let uid = Controller.controllerUID(p) { pods[uid, default: []].append(p) }
             }
         }
@@ -52,13 +59,15 @@ struct Controller {
 
     // MARK: - Pods
 
-    private func advancePods(_ c: Cluster, now: Double) {
+    private func advancePods(_ c: Cluster, now: Double, fullScan: Bool) {
         c.reapTerminated(now: now)
-        for pod in c.space.list(.pods, namespace: nil) {
-            guard let uid = pod["metadata"]["uid"].stringValue else { continue }
-            if c.pods[uid] == nil {
+        if fullScan {
+            for pod in c.space.all(.pods) {
+                guard let uid = pod["metadata"]["uid"].stringValue, c.pods[uid] == nil,
+                      let name = pod["metadata"]["name"].stringValue else { continue }
                 let image = pod["spec"]["containers"].arrayValue?.first?["image"].stringValue ?? ""
-                var rt = PodRuntime(profile: scenario.profile(image: image), version: ImageRef(image).tag, now: now,
+                var rt = PodRuntime(profile: scenario.profile(image: image), version: ImageRef(image).tag,
+                                    namespace: pod["metadata"]["namespace"].stringValue ?? "", name: name, now: now,
                                     scenario: scenario)
                 if pod["status"]["phase"].stringValue == "Running" {
                     // Restored from a state file: it was running already.
@@ -67,10 +76,16 @@ struct Controller {
                 }
                 c.pods[uid] = rt
             }
-            guard var rt = c.pods[uid], rt.nextChange <= now, pod["metadata"]["deletionTimestamp"].isNull else { continue }
-            let name = pod["metadata"]["name"].stringValue ?? ""
+        }
+        for (uid, runtime) in c.pods where runtime.nextChange <= now {
+            guard let pod = c.space.get(.pods, runtime.namespace, runtime.name) else {
+                c.pods.removeValue(forKey: uid)
+                continue
+            }
+            guard pod["metadata"]["deletionTimestamp"].isNull else { continue }
+            var rt = runtime
             var changed = false
-            while rt.advance(now: now, scenario: scenario, podName: name) { changed = true }
+            while rt.advance(now: now, scenario: scenario, podName: runtime.name) { changed = true }
             c.pods[uid] = rt
             guard changed else { continue }
             var p = pod

@@ -35,6 +35,11 @@ final class ObjectSpace {
         objects[resource]?[Self.key(resource.namespaced ? namespace : nil, name)]
     }
 
+    /// Objects of a resource in no particular order (cheaper than ``list(_:namespace:)``).
+    func all(_ resource: ResourceKind) -> Dictionary<String, JSON>.Values {
+        (objects[resource] ?? [:]).values
+    }
+
     /// Objects of a resource, sorted by namespace and name; `namespace` nil means all namespaces.
     func list(_ resource: ResourceKind, namespace: String?) -> [JSON] {
         let all = objects[resource] ?? [:]

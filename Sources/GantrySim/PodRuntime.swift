@@ -14,10 +14,14 @@ struct PodRuntime: Sendable {
     var lastCrashAt: Double?
     var logLines: [String] = []
     let createdAt: Double
+    let namespace: String
+    let name: String
 
-    init(profile: VersionProfile, version: String, now: Double, scenario: Scenario) {
+    init(profile: VersionProfile, version: String, namespace: String, name: String, now: Double, scenario: Scenario) {
         self.profile = profile
         self.version = version
+        self.namespace = namespace
+        self.name = name
         self.createdAt = now
         self.nextChange = now + scenario.scheduleSeconds
     }
