@@ -16,7 +16,7 @@ struct APIResponder: HTTPResponder {
     }
 
     func respond(_ request: APIRequest, on loop: any EventLoop) -> EventLoopFuture<APIResponse> {
-        if request.path == "/sim/faults" { return loop.makeSucceededFuture(control(request)) }
+        if request.path == "/sim/faults" || (request.path.hasPrefix("/clusters/") && request.path.hasSuffix("/sim/faults")) { return loop.makeSucceededFuture(control(request)) }
         var response = api.handle(request)
         let f = faults.withLockedValue { $0 }
         if Self.isResourcePath(request.path), f.apiErrorRate > 0, Double.random(in: 0..<1) < f.apiErrorRate {
