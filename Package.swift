@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(name: "GantryCore"),
@@ -32,9 +33,16 @@ let package = Package(
             "GantryCore", "GantryStore", "GantryPipeline",
             .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
+        // The simulated cluster: knows nothing of Gantry's executor, depends on swift-nio only.
+        .target(name: "GantrySim", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
         .target(name: "GantryTestSupport", dependencies: ["GantryCore", "GantryStore", "GantryExecutor"]),
         .executableTarget(name: "gantry", dependencies: [
-            "GantryCore", "GantryPipeline", "GantryStore", "GantryExecutor",
+            "GantryCore", "GantryPipeline", "GantryStore", "GantryExecutor", "GantrySim",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "gantry-bench", dependencies: [
@@ -48,8 +56,9 @@ let package = Package(
         .testTarget(name: "GantryPipelineTests", dependencies: ["GantryPipeline"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "GantryStoreTests", dependencies: ["GantryStore", "GantryTestSupport"]),
-        .testTarget(name: "GantryExecutorTests", dependencies: ["GantryExecutor", "GantryTestSupport"],
+        .testTarget(name: "GantryExecutorTests", dependencies: ["GantryExecutor", "GantryTestSupport", "GantrySim"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "GantrySimTests", dependencies: ["GantrySim"]),
         .testTarget(name: "GantryCLITests", dependencies: ["GantryCore", "GantryStore", "GantryTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -13,9 +13,8 @@ struct GantryCommand: AsyncParsableCommand {
         Coming next (not in this build yet):
           gantry                         the live console on ./gantry.yaml
           gantry demo                    a simulated cluster, a demo pipeline and the console
-          gantry sim                     run the simulated Kubernetes cluster
         """,
-        subcommands: [DeployCommand.self, RollbackCommand.self, ApproveCommand.self, TickCommand.self, ResumeCommand.self,
+        subcommands: [SimCommand.self, DeployCommand.self, RollbackCommand.self, ApproveCommand.self, TickCommand.self, ResumeCommand.self,
                       CheckCommand.self, HistoryCommand.self, ShowCommand.self, ExportCommand.self]
     )
 }
