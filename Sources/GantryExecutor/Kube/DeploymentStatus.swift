@@ -45,6 +45,9 @@ public struct DeploymentStatus: Sendable, Equatable {
         }
     }
 
+    /// New-template pods that are available: what "3/5 pods ready" counts.
+    public var newReady: Int { min(updated, available) }
+
     /// Whether the rollout is complete, by the same rules as `kubectl rollout status`.
     public var isComplete: Bool {
         observedGeneration >= generation && updated >= desired && replicas <= updated && available >= updated

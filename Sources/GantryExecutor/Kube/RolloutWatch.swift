@@ -26,8 +26,7 @@ struct RolloutWatch {
                 }
                 guard let status = DeploymentStatus(json: line) else { return }
                 if box.update(status) {
-                    _ = try? recorder.record(.stageProgressed(stage: stage, done: status.available, total: status.desired,
-                                                          label: "\(status.available)/\(status.desired) \(label)"))
+                    _ = try? recorder.record(.stageProgressed(stage: stage, done: status.newReady, total: status.desired, label: label))
                 }
                 if status.isComplete || status.deadlineExceeded { box.finish() }
             }
@@ -65,7 +64,7 @@ final class WatchBox: @unchecked Sendable {
         lock.withLock {
             defer { status = new }
             guard let old = status else { return true }
-            return old.available != new.available || old.desired != new.desired || old.updated != new.updated
+            return old.newReady != new.newReady || old.desired != new.desired
         }
     }
 
