@@ -24,7 +24,12 @@ public enum BuiltBinary {
     /// Runs `name` with `arguments` to completion; fails loudly if the binary was not built.
     public static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:],
                            directory: String? = nil) throws -> Result {
-        let executable = path(name)
+        try runPath(path(name), arguments, environment: environment, directory: directory)
+    }
+
+    /// Runs the program at `executable` with `arguments` to completion.
+    public static func runPath(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                               directory: String? = nil) throws -> Result {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw BinaryMissing(path: executable)
         }

@@ -34,7 +34,7 @@ struct RollbackCommand: AsyncParsableCommand {
         } catch {
             throw CLIError(error.description)
         }
-        if let lease = state.environments[environment]?.lease, lease.expires > Date(), !deploy.status.isFinished {
+        if let lease = state.environments[environment]?.lease, Executor.leaseIsLive(lease), !deploy.status.isFinished {
             print("rollback of \(deploy.id) requested; \(lease.holder) is rolling it back now (follow with `gantry show \(deploy.id)`)")
             return
         }

@@ -34,6 +34,7 @@ struct RolloutWatch {
         let finished = await box.wait(orUntil: task)
         task.cancel()
         let result = try? await task.value
+        try Task.checkCancellation()
         guard let status = box.last else {
             throw ExecutorError.commandFailed(command: ShellQuote.join(argv), status: result?.status ?? -1,
                                               lastLine: "the watch ended before reporting the deployment")

@@ -21,7 +21,7 @@ public enum DeployRequest {
         }
         var state = GantryState()
         do { try store.forEach(after: 0) { Reducer.reduce(into: &state, $0) } } catch { throw ExecutorError.store(error.description) }
-        if let lease = state.environments[environment]?.lease, lease.expires > now {
+        if let lease = state.environments[environment]?.lease, LeaseKeeper.isLive(lease, now: now) {
             throw ExecutorError.refused("environment \(environment) is being deployed by \(lease.holder) "
                                         + "(lease expires in \(Int(lease.expires.timeIntervalSince(now)))s); wait for it or roll it back")
         }

@@ -62,6 +62,9 @@ public final class Executor: @unchecked Sendable {
         return (try? load(id).0.status) ?? .failed
     }
 
+    /// Whether an environment's lease still binds (unexpired, and its holder alive when on this host).
+    public static func leaseIsLive(_ lease: Lease, now: Date = Date()) -> Bool { LeaseKeeper.isLive(lease, now: now) }
+
     func load(_ id: DeployID) throws -> (DeployState, Int64) {
         var state = GantryState()
         try store.forEach(after: 0) { Reducer.reduce(into: &state, $0) }

@@ -26,7 +26,7 @@ final class LeaseKeeper: @unchecked Sendable {
             let events: [Event]
             do { events = try store.readStream(stream) } catch { throw ExecutorError.store(error.description) }
             let state = Reducer.fold(events)
-            if let lease = state.environments[environment]?.lease, lease.holder != holder, lease.expires > now {
+            if let lease = state.environments[environment]?.lease, lease.holder != holder, Self.isLive(lease, now: now) {
                 throw ExecutorError.refused(
                     "environment \(environment) is being deployed by \(lease.holder) (lease renewed \(Self.ago(lease.acquiredAt, now)) ago, "
                     + "expires in \(Int(lease.expires.timeIntervalSince(now)))s); wait for it to finish or roll it back")
@@ -71,6 +71,24 @@ final class LeaseKeeper: @unchecked Sendable {
                                            expected: .any)
             }
         }
+    }
+
+    /// Whether a lease still binds: not expired, and its holder is not a process of this host known to be dead.
+    static func isLive(_ lease: Lease, now: Date) -> Bool {
+        guard lease.expires > now else { return false }
+        // Holders are `executor@HOST:PID`; a holder on this host whose process is gone crashed.
+        guard let at = lease.holder.lastIndex(of: "@"), let colon = lease.holder.lastIndex(of: ":"), at < colon,
+              let pid = Int32(lease.holder[lease.holder.index(after: colon)...]) else { return true }
+        let host = lease.holder[lease.holder.index(after: at)..<colon]
+        guard host == ProcessInfo.processInfo.hostName else { return true }
+        if kill(pid, 0) != 0 && errno == ESRCH { return false }
+        // A killed process whose parent has not reaped it yet is a zombie: dead all the same.
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        if let close = stat.lastIndex(of: ")") {
+            let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
+            if state == "Z" || state == "X" { return false }
+        }
+        return true
     }
 
     private static func ago(_ date: Date, _ now: Date) -> String { "\(max(0, Int(now.timeIntervalSince(date))))s" }

@@ -1,0 +1,65 @@
+import Foundation
+import GantryCore
+import GantryExecutor
+
+/// A `ProcessRunner` that plays back scripted commands in order and records what was asked.
+/// Each step states the exact argv expected and the output (captured from the real tool) to print.
+/// An unexpected or missing call is reported by `verify()`.
+public final class ScriptedProcessRunner: ProcessRunner, @unchecked Sendable {
+    /// One expected call.
+    public struct Step: Sendable {
+        public var argv: [String]
+        public var stdout: [String]
+        public var stderr: [String]
+        public var status: Int32
+        /// Seconds to take (a cancellation or the command's timeout cuts it short).
+        public var seconds: Double
+
+        public init(_ argv: [String], stdout: [String] = [], stderr: [String] = [], status: Int32 = 0, seconds: Double = 0) {
+            self.argv = argv
+            self.stdout = stdout
+            self.stderr = stderr
+            self.status = status
+            self.seconds = seconds
+        }
+    }
+
+    private let lock = NSLock()
+    private var steps: [Step]
+    private var calls: [[String]] = []
+    private var problems: [String] = []
+
+    public init(_ steps: [Step]) { self.steps = steps }
+
+    /// Every argv run so far, in order.
+    public var ran: [[String]] { lock.withLock { calls } }
+
+    /// Problems found: unexpected calls and steps never run.
+    public func verify() -> [String] {
+        lock.withLock { problems + steps.map { "expected but not run: \(ShellQuote.join($0.argv))" } }
+    }
+
+    public func run(_ command: Command, onLine: @escaping @Sendable (LogStream, String) -> Void) async throws -> CommandResult {
+        let step: Step? = lock.withLock {
+            calls.append(command.argv)
+            guard let first = steps.first, first.argv == command.argv else {
+                problems.append("unexpected: \(ShellQuote.join(command.argv))"
+                                + (steps.first.map { " (expected \(ShellQuote.join($0.argv)))" } ?? ""))
+                return nil
+            }
+            steps.removeFirst()
+            return first
+        }
+        guard let step else { return CommandResult(status: 127) }
+        for line in step.stdout { onLine(.stdout, line) }
+        for line in step.stderr { onLine(.stderr, line) }
+        if step.seconds > 0 {
+            let limit = min(step.seconds, command.timeout ?? .infinity)
+            try await Task.sleep(for: .milliseconds(Int(limit * 1000)))
+            if let timeout = command.timeout, step.seconds > timeout {
+                return CommandResult(status: 137, timedOut: true, seconds: timeout)
+            }
+        }
+        return CommandResult(status: step.status, seconds: step.seconds)
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import GantryCore
+@testable import GantryExecutor
+import GantryPipeline
+import GantryStore
+import GantryTestSupport
+import XCTest
+
+/// The executor driven through the process-runner seam, with kubectl output captured from the
+/// real tool: exact argv, exact events.
+final class ExecutorScriptedTests: XCTestCase {
+    private let kubectl = ["kubectl", "--context", "staging", "--namespace", "web"]
+
+    private func pipeline(_ stages: String, rollback: String = "") throws -> PipelineFile {
+        try PipelineLoader.parse(yaml: """
+        app: web
+        image: 127.0.0.1:5000/shop/web
+        environments:
+          staging:
+            kube: { context: staging, namespace: web }
+            strategy: rolling
+        \(rollback)
+        stages:
+        \(stages)
+        """, file: "gantry.yaml")
+    }
+
+    private func start(_ pipeline: PipelineFile, _ store: InMemoryEventStore) throws -> DeployID {
+        try DeployRequest.make(store: store, pipeline: pipeline, environment: "staging", version: "2.0.0", actor: "alice")
+    }
+
+    private func state(_ store: InMemoryEventStore) throws -> GantryState {
+        Reducer.fold(try store.read(after: 0, limit: Int.max))
+    }
+
+    func testRollingDeployRunsExactCommandsAndRecordsProgress() async throws {
+        let file = try pipeline("  - { id: deploy, deploy: staging }")
+        let store = InMemoryEventStore()
+        let id = try start(file, store)
+        let runner = ScriptedProcessRunner([
+            .init(kubectl + ["set", "image", "deployment/web", "web=127.0.0.1:5000/shop/web:2.0.0"],
+                  stdout: ["deployment.apps/web image updated"]),
+            .init(kubectl + ["get", "deployment", "web", "--watch", "--output-watch-events", "-o", "json"],
+                  stdout: try FixtureText.lines("kubectl-watch-rollout-complete.jsonl")),
+        ])
+        let status = await Executor(store: store, pipeline: file, runner: runner,
+                                    settings: ExecutorSettings(holder: "executor@test")).run(id)
+        XCTAssertEqual(status, .succeeded)
+        XCTAssertEqual(runner.verify(), [])
+        let deploy = try XCTUnwrap(try state(store).deploys[id])
+        XCTAssertEqual(deploy.stages.map(\.status), [.succeeded])
+        XCTAssertEqual(deploy.stages[0].progress, StageProgress(done: 3, total: 3, label: "pods ready"))
+        XCTAssertEqual(deploy.stages[0].log.lines.map(\.text).prefix(2), [
+            "$ kubectl --context staging --namespace web set image deployment/web web=127.0.0.1:5000/shop/web:2.0.0",
+            "deployment.apps/web image updated",
+        ])
+        XCTAssertEqual(try state(store).environments["staging"]?.lease, nil, "the lease is released at the end")
+        XCTAssertEqual(try state(store).environments["staging"]?.currentVersion, "2.0.0")
+    }
+
+    func testWatchEndingEarlyFailsTheStageWithTheReason() async throws {
+        let file = try pipeline("  - { id: deploy, deploy: staging }", rollback: "rollback: { automatic: [] }")
+        let store = InMemoryEventStore()
+        let id = try start(file, store)
+        let runner = ScriptedProcessRunner([
+            .init(kubectl + ["set", "image", "deployment/web", "web=127.0.0.1:5000/shop/web:2.0.0"]),
+            .init(kubectl + ["get", "deployment", "web", "--watch", "--output-watch-events", "-o", "json"],
+                  stdout: try FixtureText.lines("kubectl-watch-rollout.jsonl")),
+            .init(kubectl + ["get", "pods", "-l", "app=web", "-o", "json"], stdout: try FixtureText.lines("kubectl-pods-crashloop.json")),
+        ])
+        let status = await Executor(store: store, pipeline: file, runner: runner, settings: ExecutorSettings(holder: "x")).run(id)
+        XCTAssertEqual(status, .failed)
+        XCTAssertEqual(runner.verify(), [])
+        let deploy = try XCTUnwrap(try state(store).deploys[id])
+        XCTAssertEqual(deploy.stages[0].status, .failed)
+        XCTAssertEqual(deploy.stages[0].reason, "`kubectl --context staging --namespace web get deployment web --watch --output-watch-events -o json` "
+                       + "exited with status 0: watch ended while 1 old replicas pending termination")
+        XCTAssertEqual(deploy.outcomeReason, deploy.stages[0].reason)
+    }
+
+    func testHungCommandIsKilledAtItsTimeout() async throws {
+        let file = try pipeline("""
+          - { id: migrate, run: [./migrate, up], timeout: 1s }
+          - { id: deploy, deploy: staging, needs: [migrate] }
+        """)
+        let store = InMemoryEventStore()
+        let id = try start(file, store)
+        let runner = ScriptedProcessRunner([.init(["./migrate", "up"], stdout: ["migrating…"], seconds: 30)])
+        let clock = ContinuousClock.now
+        let status = await Executor(store: store, pipeline: file, runner: runner, settings: ExecutorSettings(holder: "x")).run(id)
+        XCTAssertLessThan(ContinuousClock.now - clock, .seconds(5))
+        XCTAssertEqual(status, .failed)
+        let deploy = try XCTUnwrap(try state(store).deploys[id])
+        XCTAssertEqual(deploy.stages[0].command, ["./migrate", "up"])
+        XCTAssertEqual(deploy.stages[0].reason, "`./migrate up` did not finish within 1s and was killed")
+        XCTAssertEqual(deploy.stages[1].status, .skipped)
+        XCTAssertEqual(runner.verify(), [])
+    }
+
+    func testRollbackIntentStopsTheRolloutAndUndoesIt() async throws {
+        let file = try pipeline("  - { id: deploy, deploy: staging }")
+        let store = InMemoryEventStore()
+        let id = try start(file, store)
+        let watch = kubectl + ["get", "deployment", "web", "--watch", "--output-watch-events", "-o", "json"]
+        let runner = ScriptedProcessRunner([
+            .init(kubectl + ["set", "image", "deployment/web", "web=127.0.0.1:5000/shop/web:2.0.0"]),
+            .init(watch, stdout: Array(try FixtureText.lines("kubectl-watch-rollout.jsonl").prefix(4)), seconds: 60),
+            .init(kubectl + ["rollout", "undo", "deployment/web"], stdout: ["deployment.apps/web rolled back"]),
+            .init(watch, stdout: try FixtureText.lines("kubectl-watch-rollout-complete.jsonl")),
+        ])
+        let executor = Executor(store: store, pipeline: file, runner: runner, settings: ExecutorSettings(holder: "x"))
+        let run = Task { await executor.run(id) }
+        // Wait until the watch is running, then ask for the rollback as an operator would.
+        for _ in 0..<200 where runner.ran.count < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        _ = try store.append([PendingEvent(time: Date(), actor: "oncall", deploy: id, payload: .rollbackRequested(reason: "pager"))],
+                             expected: .any)
+        let status = await run.value
+        XCTAssertEqual(status, .rolledBack)
+        XCTAssertEqual(runner.verify(), [])
+        let deploy = try XCTUnwrap(try state(store).deploys[id])
+        XCTAssertEqual(deploy.stages[0].status, .cancelled)
+        XCTAssertEqual(deploy.stages[0].reason, "rollback requested by oncall")
+        XCTAssertEqual(deploy.rollback?.requestedBy, "oncall")
+        XCTAssertEqual(deploy.rollback?.method, "kubectl rollout undo deployment/web")
+        XCTAssertEqual(deploy.rollback?.succeeded, true)
+        XCTAssertEqual(deploy.outcomeReason, "pager")
+    }
+
+    func testSecondDeployToLeasedEnvironmentIsRefused() throws {
+        let file = try pipeline("  - { id: deploy, deploy: staging }")
+        let store = InMemoryEventStore()
+        _ = try store.append([PendingEvent(time: Date(), actor: "executor@other:1", deploy: DeployID("lease:staging"),
+                                           payload: .leaseAcquired(environment: "staging", holder: "executor@other:1",
+                                                                   expires: Date().addingTimeInterval(30)))], expected: .any)
+        XCTAssertThrowsError(try start(file, store)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("environment staging is being deployed by executor@other:1"), "\(error)")
+        }
+    }
+
+    func testHostileVersionIsRefusedBeforeAnythingRuns() throws {
+        let file = try pipeline("  - { id: deploy, deploy: staging }")
+        let store = InMemoryEventStore()
+        for version in ["--help", "1;rm -rf /", "$(id)", "1\n2"] {
+            XCTAssertThrowsError(try DeployRequest.make(store: store, pipeline: file, environment: "staging", version: version, actor: "eve"))
+        }
+        XCTAssertEqual(try store.lastSeq(), 0)
+    }
+}
