@@ -42,7 +42,10 @@ let package = Package(
         .testTarget(name: "GantryCoreTests", dependencies: ["GantryCore", "GantryTestSupport"]),
         .testTarget(name: "GantryPipelineTests", dependencies: ["GantryPipeline"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "GantryStoreTests", dependencies: ["GantryStore", "GantryTestSupport"]),
+        .testTarget(name: "GantryStoreTests", dependencies: [
+            "GantryStore", "GantryTestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "GantryCLITests", dependencies: ["GantryCore", "GantryStore", "GantryTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,8 +1,8 @@
 // gantry-probe: a small helper process for the store's two-process and crash tests.
 //
 //   gantry-probe append --store PATH [--count N] [--batch K] [--decisions] [--exact]
-//                       [--deploy ID] [--actor NAME]
-//       Appends N events (N = 0: until killed), K per append. Prints `ack SEQ VERSION` for each
+//                       [--deploy ID] [--actor NAME] [--interval-ms MS]
+//       Appends N events (N = 0: until killed), K per append, pausing MS between appends. Prints `ack SEQ VERSION` for each
 //       event once its append has returned, flushed at once. `--decisions` appends checklist
 //       ticks (durable), otherwise log lines (batched). `--exact` appends with `.exact(version)`
 //       and retries on conflict. Ends with `done conflicts=C`.
@@ -64,6 +64,7 @@ func append(to store: SQLiteEventStore, _ options: Options) throws(StoreError) {
     let deploy = DeployID(options.values["--deploy"] ?? "probe-\(getpid())")
     let actor = options.values["--actor"] ?? "probe"
     let decisions = options.flags.contains("--decisions")
+    let pause = TimeInterval(options.number("--interval-ms", default: 0)) / 1000
     var written = 0
     var conflicts = 0
     while count == 0 || written < count {
@@ -88,6 +89,7 @@ func append(to store: SQLiteEventStore, _ options: Options) throws(StoreError) {
         }
         emit(appended.map { "ack \($0.seq) \($0.streamVersion)\n" }.joined())
         written += size
+        if pause > 0 { Thread.sleep(forTimeInterval: pause) }
     }
     emit("done conflicts=\(conflicts)\n")
 }
