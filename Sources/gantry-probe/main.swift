@@ -1,8 +1,9 @@
 // gantry-probe: a small helper process for the store's two-process and crash tests.
 //
 //   gantry-probe append --store PATH [--count N] [--batch K] [--decisions] [--exact]
-//                       [--deploy ID] [--actor NAME] [--interval-ms MS]
-//       Appends N events (N = 0: until killed), K per append, pausing MS between appends. Prints `ack SEQ VERSION` for each
+//                       [--deploy ID] [--actor NAME] [--interval-ms MS] [--start-at UNIXTIME]
+//       Appends N events (N = 0: until killed), K per append, pausing MS between appends,
+//       starting at UNIXTIME (seconds) so that several probes start together. Prints `ack SEQ VERSION` for each
 //       event once its append has returned, flushed at once. `--decisions` appends checklist
 //       ticks (durable), otherwise log lines (batched). `--exact` appends with `.exact(version)`
 //       and retries on conflict. Ends with `done conflicts=C`.
@@ -65,6 +66,9 @@ func append(to store: SQLiteEventStore, _ options: Options) throws(StoreError) {
     let actor = options.values["--actor"] ?? "probe"
     let decisions = options.flags.contains("--decisions")
     let pause = TimeInterval(options.number("--interval-ms", default: 0)) / 1000
+    if let start = options.values["--start-at"].flatMap(Double.init) {
+        Thread.sleep(until: Date(timeIntervalSince1970: start))
+    }
     var written = 0
     var conflicts = 0
     while count == 0 || written < count {
