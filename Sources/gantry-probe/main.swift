@@ -10,6 +10,8 @@
 //   gantry-probe tail --store PATH [--after N] --count M [--timeout S]
 //       Subscribes and prints `seen SEQ LATENCY_MS` for each event (latency: now minus the
 //       event's time), exits after M events; exit status 2 on timeout.
+//   gantry-probe bench --store PATH [--events N] [--replay-only]
+//       Quick speed check: batched and durable append, cold replay into full state.
 import Foundation
 import GantryCore
 import GantryStore
@@ -38,7 +40,7 @@ struct Options: Sendable {
         while !arguments.isEmpty {
             let name = arguments.removeFirst()
             guard name.hasPrefix("--") else { fail("unexpected argument \(name)") }
-            if ["--decisions", "--exact"].contains(name) {
+            if ["--decisions", "--exact", "--replay-only"].contains(name) {
                 flags.insert(name)
             } else {
                 guard !arguments.isEmpty else { fail("\(name) needs a value") }
@@ -119,10 +121,10 @@ func tail(_ store: SQLiteEventStore, _ options: Options) async throws {
 }
 
 do {
-    let store = try SQLiteEventStore(path: storePath)
     switch options.command {
-    case "append": try append(to: store, options)
-    case "tail": try await tail(store, options)
+    case "append": try append(to: SQLiteEventStore(path: storePath), options)
+    case "tail": try await tail(SQLiteEventStore(path: storePath), options)
+    case "bench": try bench(options, path: storePath)
     default: fail("unknown command \(options.command)")
     }
 } catch {
