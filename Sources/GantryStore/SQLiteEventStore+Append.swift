@@ -113,14 +113,20 @@ final class SQLiteSubscriptionSource: SubscriptionSource {
         return token
     }
 
+    /// The events after `after`; when a row is damaged, the good ones before it first,
+    /// and the error on the next call, so a subscriber gets everything it can.
     func events(after: Int64, limit: Int) throws -> [Event] {
+        var events: [Event] = []
         do {
-            return try queue.inDatabase { db in
-                try EventRows.fetch(db.cachedStatement(sql: EventRows.afterSQL), arguments: [after, limit])
+            try queue.inDatabase { db in
+                try EventRows.each(db.cachedStatement(sql: EventRows.afterSQL), arguments: [after, limit]) {
+                    events.append($0)
+                }
             }
         } catch {
-            throw StoreError.from(error, path: path, seq: after + 1)
+            if events.isEmpty { throw StoreError.from(error, path: path, seq: after + 1) }
         }
+        return events
     }
 
     /// Inode, size and modification time of a file; empty when it does not exist.

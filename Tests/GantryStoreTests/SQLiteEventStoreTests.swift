@@ -49,6 +49,22 @@ final class SQLiteEventStoreTests: XCTestCase {
         XCTAssertEqual(try first.lastSeq(), 3)
     }
 
+    // MARK: - Durability
+
+    /// Decisions commit with synchronous=FULL (fsynced); progress and log lines with NORMAL.
+    func testDecisionsAreFsyncedAndLogLinesBatched() throws {
+        let store = try SQLiteEventStore(path: directory.path("events.sqlite"))
+        func synchronous() throws -> Int? {
+            try store.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        }
+        _ = try store.append(EventSamples.logLines(10), expected: .any)
+        XCTAssertEqual(try synchronous(), 1, "NORMAL")
+        _ = try store.append(EventSamples.logLines(3) + [EventSamples.tick("backup")], expected: .any)
+        XCTAssertEqual(try synchronous(), 2, "FULL")
+        _ = try store.append(EventSamples.logLines(1), expected: .any)
+        XCTAssertEqual(try synchronous(), 1, "NORMAL again")
+    }
+
     // MARK: - Read-only
 
     func testAReadOnlyStoreReadsAndRefusesAppends() async throws {
@@ -127,7 +143,12 @@ final class SQLiteEventStoreTests: XCTestCase {
         try await waitUntil { (try? store.lastSeq()) == 2 }
         try await Task.sleep(nanoseconds: 100_000_000)
         store.close()
+        let watchdog = Task {
+            try await Task.sleep(nanoseconds: 10_000_000_000)
+            consumer.cancel()
+        }
         let count = try await consumer.value
+        watchdog.cancel()
         XCTAssertEqual(count, 2)
         XCTAssertThrowsError(try store.lastSeq())
     }
@@ -139,6 +160,37 @@ final class SQLiteEventStoreTests: XCTestCase {
         _ = try store.append(EventSamples.logLines(1000, from: 5000), expected: .any)
         let seen = try await collect(6000, from: stream)
         XCTAssertEqual(seen.map(\.seq), Array(1...6000))
+    }
+
+    /// A damaged event ends a subscription with `.corrupt`, after every good event before it.
+    func testASubscriptionStopsAtADamagedEvent() async throws {
+        let path = directory.path("events.sqlite")
+        let store = try SQLiteEventStore(path: path)
+        _ = try store.append(EventSamples.logLines(5), expected: .any)
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in try db.execute(sql: "UPDATE events SET actor = 'mallory' WHERE seq = 4") }
+        try queue.close()
+        let stream = store.subscribe(after: 0)
+        let consumer = Task { () -> ([Int64], (any Error)?) in
+            var seen: [Int64] = []
+            do {
+                for try await event in stream { seen.append(event.seq) }
+                return (seen, nil)
+            } catch {
+                return (seen, error)
+            }
+        }
+        let watchdog = Task {
+            try await Task.sleep(nanoseconds: 10_000_000_000)
+            consumer.cancel()
+        }
+        let (seen, error) = await consumer.value
+        watchdog.cancel()
+        XCTAssertEqual(seen, [1, 2, 3])
+        guard case .corrupt(_, let seq, _) = error as? StoreError else {
+            return XCTFail("expected .corrupt, got \(String(describing: error))")
+        }
+        XCTAssertEqual(seq, 4)
     }
 
     private func waitUntil(timeout: Double = 5, _ condition: () -> Bool) async throws {
