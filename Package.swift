@@ -55,10 +55,13 @@ let package = Package(
         .testTarget(name: "GantryCoreTests", dependencies: ["GantryCore", "GantryTestSupport"]),
         .testTarget(name: "GantryPipelineTests", dependencies: ["GantryPipeline"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "GantryStoreTests", dependencies: ["GantryStore", "GantryTestSupport"]),
         .testTarget(name: "GantryExecutorTests", dependencies: ["GantryExecutor", "GantryTestSupport", "GantrySim"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "GantrySimTests", dependencies: ["GantrySim"]),
+        .testTarget(name: "GantryStoreTests", dependencies: [
+            "GantryStore", "GantryTestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "GantryCLITests", dependencies: ["GantryCore", "GantryStore", "GantryTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

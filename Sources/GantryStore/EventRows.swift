@@ -37,10 +37,10 @@ enum EventRows {
                               time.bitPattern.littleEndian,
                               UInt64(streamBytes.count).littleEndian,
                               UInt64(actorBytes.count).littleEndian)
-                var crc = withUnsafeBytes(of: header) { CRC32.checksum($0) }
-                crc = CRC32.checksum(UnsafeRawBufferPointer(streamBytes), seed: crc)
-                crc = CRC32.checksum(UnsafeRawBufferPointer(actorBytes), seed: crc)
-                return CRC32.checksum(payload, seed: crc)
+                var crc = withUnsafeBytes(of: header) { RowChecksum.checksum($0) }
+                crc = RowChecksum.checksum(UnsafeRawBufferPointer(streamBytes), seed: crc)
+                crc = RowChecksum.checksum(UnsafeRawBufferPointer(actorBytes), seed: crc)
+                return RowChecksum.checksum(payload, seed: crc)
             }
         }
     }
@@ -52,26 +52,36 @@ enum EventRows {
                       reserving capacity: Int = 0) throws -> [Event] {
         var events: [Event] = []
         events.reserveCapacity(capacity)
-        let rows = try Row.fetchCursor(statement, arguments: arguments)
-        while let row = try rows.next() { events.append(try decode(row)) }
+        try each(statement, arguments: arguments) { events.append($0) }
         return events
     }
 
-    /// Decodes one row of `columns`, verifying its checksum.
-    static func decode(_ row: Row) throws -> Event {
-        let seq = try row.decode(Int64.self, atIndex: 0)
+    /// Runs a prepared select of `columns` and hands over each decoded row, in order.
+    static func each(_ statement: Statement, arguments: StatementArguments, _ body: (consuming Event) -> Void) throws {
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        let raw = statement.sqliteStatement
+        while let row = try rows.next() { body(try decode(row, raw)) }
+    }
+
+    /// Decodes the current row of `columns`, verifying its checksum.
+    ///
+    /// Numbers are read straight from the statement (a NULL reads as 0, which the checksum
+    /// then rejects); text is type-checked; the payload blob is read in place.
+    static func decode(_ row: Row, _ raw: SQLiteStatement) throws -> Event {
+        let seq = Int64(sqliteStatement: raw, index: 0)
+        let stream = try text(raw, 1, seq: seq)
+        let version = Int64(sqliteStatement: raw, index: 2)
+        let kindValue = Int64(sqliteStatement: raw, index: 3)
+        let schemaValue = Int64(sqliteStatement: raw, index: 4)
+        let time = Double(sqliteStatement: raw, index: 5)
+        let actor = try text(raw, 6, seq: seq)
+        let crc = Int64(sqliteStatement: raw, index: 8)
+        guard let kind = UInt16(exactly: kindValue), let schema = UInt16(exactly: schemaValue) else {
+            throw RowFault(seq: seq, detail: "kind \(kindValue) or schema \(schemaValue) out of range")
+        }
+        let payload: EventPayload
         do {
-            let stream = try row.decode(String.self, atIndex: 1)
-            let version = try row.decode(Int64.self, atIndex: 2)
-            let kindValue = try row.decode(Int64.self, atIndex: 3)
-            let schemaValue = try row.decode(Int64.self, atIndex: 4)
-            let time = try row.decode(Double.self, atIndex: 5)
-            let actor = try row.decode(String.self, atIndex: 6)
-            let crc = try row.decode(Int64.self, atIndex: 8)
-            guard let kind = UInt16(exactly: kindValue), let schema = UInt16(exactly: schemaValue) else {
-                throw RowFault(seq: seq, detail: "kind \(kindValue) or schema \(schemaValue) out of range")
-            }
-            let payload = try row.withUnsafeData(atIndex: 7) { data -> EventPayload in
+            payload = try row.withUnsafeData(atIndex: 7) { data -> EventPayload in
                 try (data ?? Data()).withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws -> EventPayload in
                     let expected = checksum(seq: seq, streamVersion: version, kind: kind, schema: schema,
                                             time: time, stream: stream, actor: actor, payload: bytes)
@@ -85,14 +95,19 @@ enum EventRows {
                     }
                 }
             }
-            return Event(seq: seq, streamVersion: version, time: Date(timeIntervalSince1970: time), actor: actor,
-                         deploy: DeployID(stream), schemaVersion: schema, payload: payload)
         } catch let fault as RowFault {
             throw fault
-        } catch let error as DatabaseError {
-            throw error
         } catch {
-            throw RowFault(seq: seq, detail: "unreadable column: \(error)")
+            throw RowFault(seq: seq, detail: "unreadable payload: \(error)")
         }
+        return Event(seq: seq, streamVersion: version, time: Date(timeIntervalSince1970: time), actor: actor,
+                     deploy: DeployID(stream), schemaVersion: schema, payload: payload)
+    }
+
+    private static func text(_ raw: SQLiteStatement, _ index: CInt, seq: Int64) throws -> String {
+        guard case .string(let value) = DatabaseValue(sqliteStatement: raw, index: index).storage else {
+            throw RowFault(seq: seq, detail: "column \(index) is not text")
+        }
+        return value
     }
 }

@@ -77,33 +77,3 @@ final class WriterSettings: @unchecked Sendable {
         full = wanted
     }
 }
-
-/// The subscription thread's own read-only connection: `PRAGMA data_version` changes whenever
-/// another connection (this process's writer, or another process) commits.
-final class SQLiteSubscriptionSource: SubscriptionSource {
-    private let queue: DatabaseQueue
-    private let path: String
-
-    init(path: String, pool: DatabasePool) throws {
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.busyMode = .timeout(10)
-        configuration.label = "GantryStore.subscriptions"
-        queue = try DatabaseQueue(path: path, configuration: configuration)
-        self.path = path
-    }
-
-    func changeToken() throws -> Int64 {
-        try queue.inDatabase { db in try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0 }
-    }
-
-    func events(after: Int64, limit: Int) throws -> [Event] {
-        do {
-            return try queue.inDatabase { db in
-                try EventRows.fetch(db.cachedStatement(sql: EventRows.afterSQL), arguments: [after, limit])
-            }
-        } catch {
-            throw StoreError.from(error, path: path, seq: after + 1)
-        }
-    }
-}

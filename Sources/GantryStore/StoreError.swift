@@ -10,7 +10,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case notAStore(path: String, detail: String)
     /// The store was written by a newer Gantry with an incompatible format.
     case tooNew(path: String, version: Int)
-    /// A stored event failed its checksum or could not be decoded.
+    /// A stored event failed its checksum or could not be decoded; `seq` is 0 when SQLite
+    /// found the file damaged before any event could be named.
     case corrupt(path: String, seq: Int64, detail: String)
     /// The store cannot be written (read-only file or directory, disk full).
     case readOnly(path: String, detail: String)
@@ -27,6 +28,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             "\(path) is not a Gantry event store (\(detail)); point --store at a Gantry store or a new file"
         case .tooNew(let path, let version):
             "\(path) was written by a newer Gantry (store format \(version)); upgrade gantry to read it"
+        case .corrupt(let path, let seq, let detail) where seq <= 0:
+            "\(path) is corrupt: \(detail); restore it from a backup, or move it aside to start a new log"
         case .corrupt(let path, let seq, let detail):
             "\(path) is corrupt at event \(seq): \(detail); restore it from a backup, or move it aside to start a new log"
         case .readOnly(let path, let detail):

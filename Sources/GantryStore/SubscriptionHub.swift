@@ -140,7 +140,7 @@ final class SubscriptionHub: @unchecked Sendable {
         return stopped
     }
 
-    /// Reads and yields one batch; asks for another round at once when the batch was full.
+    /// Reads and yields one batch; asks for another round at once after a non-empty one.
     private func deliver(to id: Int, after cursor: Int64, from source: any SubscriptionSource) {
         let events: [Event]
         do { events = try source.events(after: cursor, limit: batch) } catch {
@@ -160,7 +160,9 @@ final class SubscriptionHub: @unchecked Sendable {
         }
         condition.lock()
         subscribers[id]?.cursor = last.seq
-        if events.count == batch { nudged = true }
+        // Look again at once: a full batch has more behind it, and a short one may have
+        // stopped before a damaged row whose error the next read reports.
+        nudged = true
         condition.unlock()
     }
 

@@ -1,14 +1,17 @@
 // gantry-probe: a small helper process for the store's two-process and crash tests.
 //
 //   gantry-probe append --store PATH [--count N] [--batch K] [--decisions] [--exact]
-//                       [--deploy ID] [--actor NAME]
-//       Appends N events (N = 0: until killed), K per append. Prints `ack SEQ VERSION` for each
+//                       [--deploy ID] [--actor NAME] [--interval-ms MS] [--start-at UNIXTIME]
+//       Appends N events (N = 0: until killed), K per append, pausing MS between appends,
+//       starting at UNIXTIME (seconds) so that several probes start together. Prints `ack SEQ VERSION` for each
 //       event once its append has returned, flushed at once. `--decisions` appends checklist
 //       ticks (durable), otherwise log lines (batched). `--exact` appends with `.exact(version)`
 //       and retries on conflict. Ends with `done conflicts=C`.
 //   gantry-probe tail --store PATH [--after N] --count M [--timeout S]
 //       Subscribes and prints `seen SEQ LATENCY_MS` for each event (latency: now minus the
 //       event's time), exits after M events; exit status 2 on timeout.
+//   gantry-probe bench --store PATH [--events N] [--replay-only]
+//       Quick speed check: batched and durable append, cold replay into full state.
 import Foundation
 import GantryCore
 import GantryStore
@@ -37,7 +40,7 @@ struct Options: Sendable {
         while !arguments.isEmpty {
             let name = arguments.removeFirst()
             guard name.hasPrefix("--") else { fail("unexpected argument \(name)") }
-            if ["--decisions", "--exact"].contains(name) {
+            if ["--decisions", "--exact", "--replay-only"].contains(name) {
                 flags.insert(name)
             } else {
                 guard !arguments.isEmpty else { fail("\(name) needs a value") }
@@ -64,6 +67,10 @@ func append(to store: SQLiteEventStore, _ options: Options) throws(StoreError) {
     let deploy = DeployID(options.values["--deploy"] ?? "probe-\(getpid())")
     let actor = options.values["--actor"] ?? "probe"
     let decisions = options.flags.contains("--decisions")
+    let pause = TimeInterval(options.number("--interval-ms", default: 0)) / 1000
+    if let start = options.values["--start-at"].flatMap(Double.init) {
+        Thread.sleep(until: Date(timeIntervalSince1970: start))
+    }
     var written = 0
     var conflicts = 0
     while count == 0 || written < count {
@@ -88,6 +95,7 @@ func append(to store: SQLiteEventStore, _ options: Options) throws(StoreError) {
         }
         emit(appended.map { "ack \($0.seq) \($0.streamVersion)\n" }.joined())
         written += size
+        if pause > 0 { Thread.sleep(forTimeInterval: pause) }
     }
     emit("done conflicts=\(conflicts)\n")
 }
@@ -113,10 +121,10 @@ func tail(_ store: SQLiteEventStore, _ options: Options) async throws {
 }
 
 do {
-    let store = try SQLiteEventStore(path: storePath)
     switch options.command {
-    case "append": try append(to: store, options)
-    case "tail": try await tail(store, options)
+    case "append": try append(to: SQLiteEventStore(path: storePath), options)
+    case "tail": try await tail(SQLiteEventStore(path: storePath), options)
+    case "bench": try bench(options, path: storePath)
     default: fail("unknown command \(options.command)")
     }
 } catch {
