@@ -93,22 +93,6 @@ final class SQLiteEventStoreTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))
     }
 
-    /// File and directory permissions make a store read-only (root ignores them, so this needs another user).
-    func testAWriteProtectedStoreOpensReadOnly() throws {
-        try XCTSkipIf(getuid() == 0, "root ignores file permissions")
-        let path = directory.path("protected/events.sqlite")
-        let writer = try SQLiteEventStore(path: path)
-        _ = try writer.append(EventSamples.logLines(2), expected: .any)
-        writer.close()
-        let folder = directory.path("protected")
-        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: path)
-        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder)
-        let store = try SQLiteEventStore(path: path)
-        XCTAssertTrue(store.isReadOnly)
-        XCTAssertEqual(try store.lastSeq(), 2)
-        XCTAssertThrowsError(try store.append(EventSamples.tick("backup")))
-    }
-
     func testAStoreThatCannotBeCreatedSaysWhy() throws {
         let blocker = directory.path("a-file")
         try "x".write(toFile: blocker, atomically: true, encoding: .utf8)
