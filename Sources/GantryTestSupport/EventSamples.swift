@@ -37,14 +37,14 @@ public enum EventSamples {
     /// A small pipeline policy, frozen into `deployRequested`.
     public static let policy = DeployPolicy(
         strategy: "canary",
-        stages: [StageSpec(id: "build", summary: "Build the image"),
-                 StageSpec(id: "deploy", summary: "Roll out", needs: ["build"],
+        stages: [StagePlan(id: "build", summary: "Build the image"),
+                 StagePlan(id: "deploy", summary: "Roll out", needs: ["build"],
                            gate: [.checklist("pre-deploy"), .approvals("production")])],
-        checklists: [ChecklistSpec(id: "pre-deploy", items: [
-            ChecklistItemSpec(id: "tests", text: "Tests pass", verify: ["swift", "test"]),
-            ChecklistItemSpec(id: "backup", text: "Database backed up", evidenceRequired: true),
+        checklists: [ChecklistPlan(id: "pre-deploy", items: [
+            ChecklistItemPlan(id: "tests", text: "Tests pass", verify: ["swift", "test"]),
+            ChecklistItemPlan(id: "backup", text: "Database backed up", evidenceRequired: true),
         ])],
-        approvals: [ApprovalPolicy(scope: "production", required: 2, allowed: ["ana", "ben", "chloe"])])
+        approvals: [ApprovalRule(scope: "production", required: 2, allowed: ["ana", "ben", "chloe"])])
 
     /// `count` log lines of one deploy, one second apart.
     public static func logLines(_ count: Int, deploy: DeployID = DeployID("staging-1"), from start: Int = 0,
