@@ -10,31 +10,20 @@ import GRDB
 /// tenth poll) does the source ask SQLite for `PRAGMA data_version`, which changes whenever
 /// another connection committed.
 final class SQLiteSubscriptionSource: SubscriptionSource {
-    private let queue: DatabaseQueue
+    private let pool: DatabasePool
     private let path: String
-    private let walPath: String
-    private var walSignature: [Int64] = []
-    private var token: Int64 = 0
-    private var pollsSinceQuery = 10
 
     init(path: String, pool: DatabasePool) throws {
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.busyMode = .timeout(10)
-        configuration.label = "GantryStore.subscriptions"
-        queue = try DatabaseQueue(path: path, configuration: configuration)
+        self.pool = pool
         self.path = path
-        walPath = path + "-wal"
     }
 
+    /// The last event's sequence number, read through the pool (a fresh snapshot each time, a few
+    /// microseconds). A cheaper file check (the -wal file's size and time) proved unreliable: a
+    /// writer process that closes may delete and recreate the -wal file, and a read-only
+    /// connection then stops seeing commits.
     func changeToken() throws -> Int64 {
-        let signature = Self.signature(of: walPath)
-        pollsSinceQuery += 1
-        guard signature != walSignature || pollsSinceQuery >= 10 else { return token }
-        walSignature = signature
-        pollsSinceQuery = 0
-        token = try queue.inDatabase { db in try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0 }
-        return token
+        try pool.read { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(seq), 0) FROM events")) ?? 0 }
     }
 
     /// The events after `after`; when a row is damaged, the good ones before it first,
@@ -42,7 +31,7 @@ final class SQLiteSubscriptionSource: SubscriptionSource {
     func events(after: Int64, limit: Int) throws -> [Event] {
         var events: [Event] = []
         do {
-            try queue.inDatabase { db in
+            try pool.read { db in
                 try EventRows.each(db.cachedStatement(sql: EventRows.afterSQL), arguments: [after, limit]) {
                     events.append($0)
                 }
@@ -53,15 +42,4 @@ final class SQLiteSubscriptionSource: SubscriptionSource {
         return events
     }
 
-    /// Inode, size and modification time of a file; empty when it does not exist.
-    private static func signature(of path: String) -> [Int64] {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return [] }
-        #if canImport(Darwin)
-        let modified = info.st_mtimespec
-        #else
-        let modified = info.st_mtim
-        #endif
-        return [Int64(info.st_ino), Int64(info.st_size), Int64(modified.tv_sec), Int64(modified.tv_nsec)]
-    }
 }

@@ -65,8 +65,7 @@ struct ResumeCommand: AsyncParsableCommand {
     func run() async throws {
         let pipeline = try options.loadPipeline()
         let store = try options.openWritable()
-        let (_, state) = try options.loadState()
-        let found = try options.findDeploy(deploy, in: state)
+        let found = try options.findDeploy(deploy, in: try options.fold(store))
         let status = await run.execute(found.id, store: store, pipeline: pipeline, printAfter: try store.lastSeq())
         throw ExitCode(RunOptions.exitCode(status))
     }

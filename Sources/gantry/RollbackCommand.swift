@@ -23,7 +23,7 @@ struct RollbackCommand: AsyncParsableCommand {
     func run() async throws {
         let pipeline = try options.loadPipeline()
         let store = try options.openWritable()
-        let (_, state) = try options.loadState()
+        let state = try options.fold(store)
         guard let deploy = state.latestDeploy(in: environment) else {
             throw CLIError("nothing to roll back: no deploy to \(SafeText.sanitize(environment)) in \(options.storePath)")
         }
@@ -39,8 +39,7 @@ struct RollbackCommand: AsyncParsableCommand {
             return
         }
         let status = await run.execute(deploy.id, store: store, pipeline: pipeline, printAfter: before)
-        let (_, after) = try options.loadState()
-        let ok = after.deploys[deploy.id]?.rollback?.succeeded == true
+        let ok = try options.fold(store).deploys[deploy.id]?.rollback?.succeeded == true
         _ = status
         throw ExitCode(ok ? 0 : 1)
     }

@@ -38,6 +38,19 @@ struct StoreOptions: ParsableArguments {
         return (store, state)
     }
 
+    /// Folds the whole log of an already open store (one store per process: a second connection
+    /// pool on the same file, closed while the first is subscribed, stalls the first one's
+    /// subscriptions).
+    func fold(_ store: SQLiteEventStore) throws -> GantryState {
+        var state = GantryState()
+        do {
+            try store.forEach(after: 0) { Reducer.reduce(into: &state, $0) }
+        } catch {
+            throw CLIError(error.description)
+        }
+        return state
+    }
+
     /// Finds a deploy by its full id or a unique prefix.
     func findDeploy(_ query: String, in state: GantryState) throws -> DeployState {
         if let exact = state.deploys[DeployID(query)] { return exact }

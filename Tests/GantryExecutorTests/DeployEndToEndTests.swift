@@ -89,7 +89,7 @@ final class DeployEndToEndTests: XCTestCase {
         let deploy = try XCTUnwrap(try world.state().deploys[DeployID("staging-1.2.0-crashloop-1")])
         XCTAssertEqual(deploy.status, .rolledBack)
         XCTAssertTrue(deploy.stages[0].reason.hasPrefix("rollout exceeded its progress deadline: "), deploy.stages[0].reason)
-        XCTAssertTrue(deploy.stages[0].reason.contains("CrashLoopBackOff"), deploy.stages[0].reason)
+        XCTAssertTrue(deploy.stages[0].reason.contains("restarts)"), deploy.stages[0].reason)
         XCTAssertTrue(deploy.stages[0].reason.contains("last log 'panic: simulated crash in version 1.2.0-crashloop'"),
                       deploy.stages[0].reason)
         XCTAssertEqual(deploy.rollback?.method, "kubectl rollout undo deployment/web")

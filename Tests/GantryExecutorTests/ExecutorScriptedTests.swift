@@ -29,6 +29,12 @@ final class ExecutorScriptedTests: XCTestCase {
         try DeployRequest.make(store: store, pipeline: pipeline, environment: "staging", version: "2.0.0", actor: "alice")
     }
 
+    /// A captured watch as the executor sees it: the capture started before `set image`, so its
+    /// first (ADDED) line is the previous rollout; the executor's own watch starts after it.
+    private func watchLines(_ name: String) throws -> [String] {
+        Array(try FixtureText.lines(name).dropFirst())
+    }
+
     private func state(_ store: InMemoryEventStore) throws -> GantryState {
         Reducer.fold(try store.read(after: 0, limit: Int.max))
     }
@@ -41,7 +47,7 @@ final class ExecutorScriptedTests: XCTestCase {
             .init(kubectl + ["set", "image", "deployment/web", "web=127.0.0.1:5000/shop/web:2.0.0"],
                   stdout: ["deployment.apps/web image updated"]),
             .init(kubectl + ["get", "deployment", "web", "--watch", "--output-watch-events", "-o", "json"],
-                  stdout: try FixtureText.lines("kubectl-watch-rollout-complete.jsonl")),
+                  stdout: try watchLines("kubectl-watch-rollout-complete.jsonl")),
         ])
         let status = await Executor(store: store, pipeline: file, runner: runner,
                                     settings: ExecutorSettings(holder: "executor@test")).run(id)
@@ -65,7 +71,7 @@ final class ExecutorScriptedTests: XCTestCase {
         let runner = ScriptedProcessRunner([
             .init(kubectl + ["set", "image", "deployment/web", "web=127.0.0.1:5000/shop/web:2.0.0"]),
             .init(kubectl + ["get", "deployment", "web", "--watch", "--output-watch-events", "-o", "json"],
-                  stdout: try FixtureText.lines("kubectl-watch-rollout.jsonl")),
+                  stdout: try watchLines("kubectl-watch-rollout.jsonl")),
             .init(kubectl + ["get", "pods", "-l", "app=web", "-o", "json"], stdout: try FixtureText.lines("kubectl-pods-crashloop.json")),
         ])
         let status = await Executor(store: store, pipeline: file, runner: runner, settings: ExecutorSettings(holder: "x")).run(id)
@@ -104,9 +110,9 @@ final class ExecutorScriptedTests: XCTestCase {
         let watch = kubectl + ["get", "deployment", "web", "--watch", "--output-watch-events", "-o", "json"]
         let runner = ScriptedProcessRunner([
             .init(kubectl + ["set", "image", "deployment/web", "web=127.0.0.1:5000/shop/web:2.0.0"]),
-            .init(watch, stdout: Array(try FixtureText.lines("kubectl-watch-rollout.jsonl").prefix(4)), seconds: 60),
+            .init(watch, stdout: Array(try watchLines("kubectl-watch-rollout.jsonl").prefix(4)), seconds: 60),
             .init(kubectl + ["rollout", "undo", "deployment/web"], stdout: ["deployment.apps/web rolled back"]),
-            .init(watch, stdout: try FixtureText.lines("kubectl-watch-rollout-complete.jsonl")),
+            .init(watch, stdout: try watchLines("kubectl-watch-rollout-complete.jsonl")),
         ])
         let executor = Executor(store: store, pipeline: file, runner: runner, settings: ExecutorSettings(holder: "x"))
         let run = Task { await executor.run(id) }

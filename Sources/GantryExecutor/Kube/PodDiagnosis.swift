@@ -15,18 +15,18 @@ public enum PodDiagnosis {
             let statuses = (pod["status"] as? [String: Any])?["containerStatuses"] as? [[String: Any]] ?? []
             for status in statuses {
                 restarts += (status["restartCount"] as? NSNumber)?.intValue ?? 0
-                guard let waiting = (status["state"] as? [String: Any])?["waiting"] as? [String: Any],
-                      let reason = waiting["reason"] as? String else { continue }
-                if reasons[reason] == nil { order.append(reason) }
-                reasons[reason, default: 0] += 1
                 if let message = ((status["lastState"] as? [String: Any])?["terminated"] as? [String: Any])?["message"] as? String,
                    !message.isEmpty {
                     lastLog = message.split(separator: "\n").last.map(String.init) ?? message
                 }
+                guard let waiting = (status["state"] as? [String: Any])?["waiting"] as? [String: Any],
+                      let reason = waiting["reason"] as? String else { continue }
+                if reasons[reason] == nil { order.append(reason) }
+                reasons[reason, default: 0] += 1
             }
         }
-        guard !order.isEmpty else { return nil }
-        var text = order.map { "\(reasons[$0]!) pod\(reasons[$0]! == 1 ? "" : "s") \($0)" }.joined(separator: ", ")
+        guard !order.isEmpty || restarts > 0 else { return nil }
+        var text = order.isEmpty ? "pods crashing and restarting" : order.map { "\(reasons[$0]!) pod\(reasons[$0]! == 1 ? "" : "s") \($0)" }.joined(separator: ", ")
         if restarts > 0 { text += " (\(restarts) restarts)" }
         if !lastLog.isEmpty { text += ": last log '\(lastLog)'" }
         return text

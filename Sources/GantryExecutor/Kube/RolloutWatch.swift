@@ -13,37 +13,42 @@ struct RolloutWatch {
     /// Progress label prefix, e.g. `pods ready` or `canary pods ready`.
     var label = "pods ready"
 
-    /// Returns the final status, or throws `.progressDeadline` / `.timedOut`.
+    /// Returns the final status, or throws `.progressDeadline` / `.timedOut`; cancelling the
+    /// calling task stops the watch (and its kubectl) at once.
     func run() async throws -> DeploymentStatus {
         let argv = kubectl.watchDeployment(deployment)
         let box = WatchBox()
-        let recorder = self.recorder, stage = self.stage, label = self.label
-        let task = Task {
-            try await runner.run(Command(argv, timeout: timeout)) { stream, line in
-                guard stream == .stdout else {
-                    recorder.log(stage, .stderr, line)
-                    return
+        let recorder = self.recorder, stage = self.stage, label = self.label, runner = self.runner, timeout = self.timeout
+        let result: CommandResult? = try await withThrowingTaskGroup(of: CommandResult?.self) { group in
+            group.addTask {
+                try await runner.run(Command(argv, timeout: timeout)) { stream, line in
+                    guard stream == .stdout else {
+                        recorder.log(stage, .stderr, line)
+                        return
+                    }
+                    guard !box.isDone, let status = DeploymentStatus(json: line) else { return }
+                    if box.update(status) {
+                        _ = try? recorder.record(.stageProgressed(stage: stage, done: status.newReady, total: status.desired, label: label))
+                    }
+                    if status.isComplete || status.deadlineExceeded { box.finish() }
                 }
-                guard let status = DeploymentStatus(json: line) else { return }
-                if box.update(status) {
-                    _ = try? recorder.record(.stageProgressed(stage: stage, done: status.newReady, total: status.desired, label: label))
-                }
-                if status.isComplete || status.deadlineExceeded { box.finish() }
             }
+            group.addTask {
+                await box.waitForFinish()
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first
         }
-        let finished = await box.wait(orUntil: task)
-        task.cancel()
-        let result = try? await task.value
         try Task.checkCancellation()
         guard let status = box.last else {
             throw ExecutorError.commandFailed(command: ShellQuote.join(argv), status: result?.status ?? -1,
                                               lastLine: "the watch ended before reporting the deployment")
         }
         if status.deadlineExceeded { throw ExecutorError.progressDeadline(status.waitingFor) }
-        if !finished || !status.isComplete {
-            if result?.timedOut == true || !finished {
-                throw ExecutorError.timedOut(command: ShellQuote.join(argv), seconds: timeout)
-            }
+        guard status.isComplete else {
+            if result?.timedOut == true { throw ExecutorError.timedOut(command: ShellQuote.join(argv), seconds: timeout) }
             throw ExecutorError.commandFailed(command: ShellQuote.join(argv), status: result?.status ?? -1,
                                               lastLine: "watch ended while \(status.waitingFor)")
         }
@@ -56,9 +61,13 @@ final class WatchBox: @unchecked Sendable {
     private let lock = NSLock()
     private var status: DeploymentStatus?
     private var done = false
-    private var waiter: CheckedContinuation<Bool, Never>?
+    private var cancelled = false
+    private var waiter: CheckedContinuation<Void, Never>?
 
     var last: DeploymentStatus? { lock.withLock { status } }
+
+    /// Whether the rollout reached its end (later watch lines are ignored).
+    var isDone: Bool { lock.withLock { done } }
 
     /// Stores `new`; returns whether its progress differs from the last.
     func update(_ new: DeploymentStatus) -> Bool {
@@ -70,36 +79,32 @@ final class WatchBox: @unchecked Sendable {
     }
 
     func finish() {
-        let continuation: CheckedContinuation<Bool, Never>? = lock.withLock {
+        let continuation: CheckedContinuation<Void, Never>? = lock.withLock {
             done = true
             defer { waiter = nil }
             return waiter
         }
-        continuation?.resume(returning: true)
+        continuation?.resume()
     }
 
-    /// Waits until `finish()` or until `task` ends; returns whether `finish()` was called.
-    func wait(orUntil task: Task<CommandResult, Error>) async -> Bool {
-        let ender = Task { [weak self] in
-            _ = try? await task.value
-            self?.end()
-        }
-        defer { ender.cancel() }
-        return await withCheckedContinuation { continuation in
-            let ready: Bool? = lock.withLock {
-                if done { return true }
-                waiter = continuation
-                return nil
+    /// Returns once `finish()` was called, or when the calling task is cancelled.
+    func waitForFinish() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = lock.withLock {
+                    if done || cancelled { return true }
+                    waiter = continuation
+                    return false
+                }
+                if ready { continuation.resume() }
             }
-            if let ready { continuation.resume(returning: ready) }
+        } onCancel: {
+            let continuation: CheckedContinuation<Void, Never>? = lock.withLock {
+                cancelled = true
+                defer { waiter = nil }
+                return waiter
+            }
+            continuation?.resume()
         }
-    }
-
-    private func end() {
-        let continuation: CheckedContinuation<Bool, Never>? = lock.withLock {
-            defer { waiter = nil }
-            return waiter
-        }
-        continuation?.resume(returning: false)
     }
 }

@@ -64,7 +64,7 @@ struct StrategyContext: Sendable {
         guard let pods = try? await kubeJSON(kubectl.pods(selector: selector)),
               let why = PodDiagnosis.explain(podListJSON: pods) else { return error }
         switch error {
-        case .progressDeadline: return .progressDeadline(why)
+        case .progressDeadline(let waiting): return .progressDeadline("\(waiting); \(why)")
         case .timedOut: return .progressDeadline("timed out: \(why)")
         default: return error
         }
