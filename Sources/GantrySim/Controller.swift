@@ -31,6 +31,7 @@ struct Controller {
             for rt in c.pods.values where rt.nextChange < c.nextWake { c.nextWake = rt.nextChange }
             for t in c.terminating.values where t < c.nextWake { c.nextWake = t }
             if c.space.resourceVersion == before { c.settledVersion = before }
+            c.maxTickSeconds = max(c.maxTickSeconds, Clock.now() - now)
         }
     }
 
