@@ -70,7 +70,7 @@ extension APIHandler {
                 next["status"] = o["status"]
             } else {
                 next = Defaults.apply(t.resource, o, clusterIP: c.allocateServiceIP)
-                next["status"] = old["status"]
+                if t.resource != .services { next["status"] = old["status"] }
                 if next["status"].isNull { next.removeKey("status") }
             }
             if req.query["dryRun"] == "All" { return next }
@@ -104,7 +104,7 @@ extension APIHandler {
                 next["status"] = patched["status"]
             } else {
                 next = Defaults.apply(t.resource, patched, clusterIP: c.allocateServiceIP)
-                next["status"] = old["status"]
+                if t.resource != .services { next["status"] = old["status"] }
                 if next["status"].isNull { next.removeKey("status") }
             }
             if req.query["dryRun"] == "All" { return next }
@@ -129,7 +129,7 @@ extension APIHandler {
             config.removeKey("status")
             config["metadata"].removeKey("resourceVersion")
             var next = Defaults.apply(t.resource, try Patch.strategic(old, config), clusterIP: c.allocateServiceIP)
-            next["status"] = old["status"]
+            if t.resource != .services { next["status"] = old["status"] }
             if next["status"].isNull { next.removeKey("status") }
             if dryRun { return (next, false) }
             c.dirty = true

@@ -80,6 +80,18 @@ extension KubectlE2ETests {
             #expect(rsGone, "replica sets and pods go with their deployment")
         }
 
+        @Test func loadBalancerAndNodePortServices() async throws {
+            let h = try await SimHarness.start()
+            defer { Task { await h.stop() } }
+            let lb = SimHarness.service("front", selector: ["app": "front"]).replacingOccurrences(of: "spec:\n", with: "spec:\n  type: LoadBalancer\n")
+            let applied = await h.kubectl("apply", "-f", try h.manifest("lb.yaml", lb))
+            #expect(applied.stdout == "service/front created\n", "\(applied)")
+            let svc = await h.kubectl("get", "svc", "front", "-o", "jsonpath={.spec.type} {.status.loadBalancer.ingress[0].ip} {.spec.ports[0].nodePort}")
+            let parts = svc.stdout.split(separator: " ")
+            #expect(parts.count == 3 && parts[0] == "LoadBalancer" && parts[1] == "127.0.0.1", "\(svc)")
+            #expect(Int(parts.last ?? "").map { (30000...32767).contains($0) } == true)
+        }
+
         @Test func getWithLabelSelectorsAndTables() async throws {
             let h = try await SimHarness.start()
             defer { Task { await h.stop() } }
