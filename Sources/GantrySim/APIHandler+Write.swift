@@ -2,13 +2,10 @@
 extension APIHandler {
     private func parseBody(_ req: APIRequest) throws(SimError) -> JSON {
         guard !req.body.isEmpty else { throw .badRequest("the request body is empty") }
-        if req.body.first == UInt8(ascii: "\n") || req.body.first == UInt8(ascii: " ") || req.body.first == UInt8(ascii: "{")
-            || req.body.first == UInt8(ascii: "[") {
-            return try JSON.parse(bytes: req.body)
+        if req.contentType.hasPrefix("application/vnd.kubernetes.protobuf") {
+            return try ProtobufDecoder.decode(req.body)
         }
-        if req.contentType.contains("protobuf") || req.contentType.contains("cbor") {
-            throw .unsupportedMediaType(req.contentType)
-        }
+        if req.contentType.contains("cbor") { throw .unsupportedMediaType(req.contentType) }
         return try JSON.parse(bytes: req.body)
     }
 
