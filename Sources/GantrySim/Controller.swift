@@ -105,7 +105,9 @@ struct Controller {
         let pods = (index.pods[uid] ?? []).filter { $0["metadata"]["deletionTimestamp"].isNull }
         let want = rs["spec"]["replicas"].intValue ?? 1
         if pods.count < want {
-            for _ in 0..<min(want - pods.count, 500) { createPod(c, owner: rs, namespace: ns, now: now) }
+            // A burst limit per tick, and a ceiling per cluster so a typo of a replica count cannot exhaust memory.
+            let room = max(0, scenario.maxPods - (c.space.objects[.pods]?.count ?? 0))
+            for _ in 0..<min(want - pods.count, 500, room) { createPod(c, owner: rs, namespace: ns, now: now) }
         } else if pods.count > want {
             let ranked = pods.sorted { a, b in
                 let ra = c.pods[a["metadata"]["uid"].stringValue ?? ""]?.isReady ?? false
