@@ -26,7 +26,7 @@ extension KubectlE2ETests {
                 #expect(r.status == 0)
             }
             let median = times.sorted()[2]
-            #expect(median < 0.5, "kubectl get median \(median)s")
+            #expect(median < 1.0, "kubectl get median \(median)s")
 
             _ = await h.kubectl("set", "image", "deployment/app7", "app7=repo/app7:2")
             let started = Date()
@@ -34,7 +34,7 @@ extension KubectlE2ETests {
             #expect(status.status == 0, "\(status)")
             #expect(Date().timeIntervalSince(started) < 15)
             let tick = cluster.locked { $0.maxTickSeconds }
-            #expect(tick < 0.5, "the controller held the lock for \(tick)s")
+            #expect(tick < 1.0, "the controller held the lock for \(tick)s")
         }
     }
 }
