@@ -46,7 +46,10 @@ let package = Package(
         .testTarget(name: "GantryPipelineTests", dependencies: ["GantryPipeline"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "GantryStoreTests", dependencies: ["GantryStore", "GantryTestSupport"]),
-        .testTarget(name: "GantrySimTests", dependencies: ["GantrySim"]),
+        .testTarget(name: "GantrySimTests", dependencies: [
+            "GantrySim",
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
         .testTarget(name: "GantryCLITests", dependencies: ["GantryCore", "GantryStore", "GantryTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
