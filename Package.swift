@@ -57,7 +57,10 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "GantryExecutorTests", dependencies: ["GantryExecutor", "GantryTestSupport", "GantrySim"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "GantrySimTests", dependencies: ["GantrySim"]),
+        .testTarget(name: "GantrySimTests", dependencies: [
+            "GantrySim",
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
         .testTarget(name: "GantryStoreTests", dependencies: [
             "GantryStore", "GantryTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),

@@ -2,13 +2,10 @@
 extension APIHandler {
     private func parseBody(_ req: APIRequest) throws(SimError) -> JSON {
         guard !req.body.isEmpty else { throw .badRequest("the request body is empty") }
-        if req.body.first == UInt8(ascii: "\n") || req.body.first == UInt8(ascii: " ") || req.body.first == UInt8(ascii: "{")
-            || req.body.first == UInt8(ascii: "[") {
-            return try JSON.parse(bytes: req.body)
+        if req.contentType.hasPrefix("application/vnd.kubernetes.protobuf") {
+            return try ProtobufDecoder.decode(req.body)
         }
-        if req.contentType.contains("protobuf") || req.contentType.contains("cbor") {
-            throw .unsupportedMediaType(req.contentType)
-        }
+        if req.contentType.contains("cbor") { throw .unsupportedMediaType(req.contentType) }
         return try JSON.parse(bytes: req.body)
     }
 
@@ -70,7 +67,7 @@ extension APIHandler {
                 next["status"] = o["status"]
             } else {
                 next = Defaults.apply(t.resource, o, clusterIP: c.allocateServiceIP)
-                next["status"] = old["status"]
+                if t.resource != .services { next["status"] = old["status"] }
                 if next["status"].isNull { next.removeKey("status") }
             }
             if req.query["dryRun"] == "All" { return next }
@@ -104,7 +101,7 @@ extension APIHandler {
                 next["status"] = patched["status"]
             } else {
                 next = Defaults.apply(t.resource, patched, clusterIP: c.allocateServiceIP)
-                next["status"] = old["status"]
+                if t.resource != .services { next["status"] = old["status"] }
                 if next["status"].isNull { next.removeKey("status") }
             }
             if req.query["dryRun"] == "All" { return next }
@@ -129,7 +126,7 @@ extension APIHandler {
             config.removeKey("status")
             config["metadata"].removeKey("resourceVersion")
             var next = Defaults.apply(t.resource, try Patch.strategic(old, config), clusterIP: c.allocateServiceIP)
-            next["status"] = old["status"]
+            if t.resource != .services { next["status"] = old["status"] }
             if next["status"].isNull { next.removeKey("status") }
             if dryRun { return (next, false) }
             c.dirty = true

@@ -36,7 +36,7 @@ struct APIResponder: HTTPResponder {
         }
         guard f.apiDelayMs > 0, Self.isResourcePath(request.path) else { return loop.makeSucceededFuture(response) }
         let answer = response
-        return loop.scheduleTask(in: .nanoseconds(Int64(f.apiDelayMs * 1e6))) { answer }.futureResult
+        return loop.scheduleTask(in: .nanoseconds(Clock.nanoseconds(f.apiDelayMs / 1000))) { answer }.futureResult
     }
 
     private func control(_ request: APIRequest) -> APIResponse {

@@ -2,6 +2,12 @@ import Foundation
 
 /// Time helpers: Kubernetes timestamps and ages.
 enum Clock {
+    /// Nanoseconds for a delay in seconds, clamped to [0, 1 day] so hostile input cannot trap a conversion.
+    static func nanoseconds(_ seconds: Double) -> Int64 {
+        guard seconds.isFinite, seconds > 0 else { return 0 }
+        return Int64(min(seconds, 86_400) * 1e9)
+    }
+
     /// Seconds since 1970, now.
     static func now() -> Double { Date().timeIntervalSince1970 }
 

@@ -18,6 +18,8 @@ public final class Cluster: @unchecked Sendable {
     var settledVersion = -1
     /// When the controller must look again even if nothing was written (pod stage changes, deadlines).
     var nextWake = 0.0
+    /// The longest controller tick so far, in seconds (the lock is held that long).
+    var maxTickSeconds = 0.0
     /// Set when objects changed since the last state save.
     var dirty = false
 

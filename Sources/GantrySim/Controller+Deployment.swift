@@ -5,7 +5,8 @@ extension Controller {
         if let i = v.intValue { return max(0, i) }
         guard let s = v.stringValue, s.hasSuffix("%"), let pct = Double(s.dropLast()) else { return 0 }
         let x = Double(total) * pct / 100
-        return max(0, Int(roundUp ? x.rounded(.up) : x.rounded(.down)))
+        guard x.isFinite else { return 0 }
+        return max(0, Int(min(1e9, roundUp ? x.rounded(.up) : x.rounded(.down))))
     }
 
     static func surgeAndUnavailable(_ d: JSON) -> (Int, Int) {

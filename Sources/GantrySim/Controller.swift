@@ -31,6 +31,7 @@ struct Controller {
             for rt in c.pods.values where rt.nextChange < c.nextWake { c.nextWake = rt.nextChange }
             for t in c.terminating.values where t < c.nextWake { c.nextWake = t }
             if c.space.resourceVersion == before { c.settledVersion = before }
+            c.maxTickSeconds = max(c.maxTickSeconds, Clock.now() - now)
         }
     }
 
@@ -104,7 +105,9 @@ struct Controller {
         let pods = (index.pods[uid] ?? []).filter { $0["metadata"]["deletionTimestamp"].isNull }
         let want = rs["spec"]["replicas"].intValue ?? 1
         if pods.count < want {
-            for _ in 0..<min(want - pods.count, 500) { createPod(c, owner: rs, namespace: ns, now: now) }
+            // A burst limit per tick, and a ceiling per cluster so a typo of a replica count cannot exhaust memory.
+            let room = max(0, scenario.maxPods - (c.space.objects[.pods]?.count ?? 0))
+            for _ in 0..<min(want - pods.count, 500, room) { createPod(c, owner: rs, namespace: ns, now: now) }
         } else if pods.count > want {
             let ranked = pods.sorted { a, b in
                 let ra = c.pods[a["metadata"]["uid"].stringValue ?? ""]?.isReady ?? false

@@ -39,16 +39,30 @@ enum Defaults {
             if spec["internalTrafficPolicy"].isNull { spec["internalTrafficPolicy"] = "Cluster" }
             if spec["ipFamilies"].isNull { spec["ipFamilies"] = ["IPv4"] }
             if spec["ipFamilyPolicy"].isNull { spec["ipFamilyPolicy"] = "SingleStack" }
-            spec["ports"] = .array((spec["ports"].arrayValue ?? []).map { p in
+            let exposed = spec["type"].stringValue == "NodePort" || spec["type"].stringValue == "LoadBalancer"
+            spec["ports"] = .array((spec["ports"].arrayValue ?? []).enumerated().map { n, p in
                 var p = p
                 if p["protocol"].isNull { p["protocol"] = "TCP" }
                 if p["targetPort"].isNull { p["targetPort"] = p["port"] }
+                if exposed, p["nodePort"].isNull { p["nodePort"] = .int(30000 + (abs(hashString(o["metadata"]["name"].stringValue ?? "")) + n) % 2768) }
                 return p
             })
+            if exposed, spec["externalTrafficPolicy"].isNull { spec["externalTrafficPolicy"] = "Cluster" }
             o["spec"] = spec
-            if o["status"].isNull { o["status"] = ["loadBalancer": [:]] }
+            if spec["type"].stringValue == "LoadBalancer" {
+                o["status"] = ["loadBalancer": ["ingress": [["ip": "127.0.0.1", "ipMode": "VIP"]]]]
+            } else if o["status"].isNull {
+                o["status"] = ["loadBalancer": [:]]
+            }
         }
         return o
+    }
+
+    /// A stable small hash of a string (for deterministic node ports).
+    static func hashString(_ s: String) -> Int {
+        var h = 5381
+        for b in s.utf8 { h = (h &* 33) &+ Int(b) }
+        return h & 0x7fff_ffff
     }
 
     static func podTemplate(_ template: JSON) -> JSON {

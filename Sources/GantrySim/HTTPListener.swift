@@ -20,6 +20,15 @@ final class HTTPListener: Sendable {
 
     /// Binds `127.0.0.1:port` (0 picks a free port).
     static func start(group: any EventLoopGroup, port: Int, responder: any HTTPResponder) async throws(SimError) -> HTTPListener {
+        do {
+            return try await bind(group: group, port: port, responder: responder).get()
+        } catch {
+            throw .cannotListen("127.0.0.1:\(port): \(error)")
+        }
+    }
+
+    /// Binds `127.0.0.1:port` without waiting (for use from an event loop).
+    static func bind(group: any EventLoopGroup, port: Int, responder: any HTTPResponder) -> EventLoopFuture<HTTPListener> {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -31,12 +40,7 @@ final class HTTPListener: Sendable {
                     try channel.pipeline.syncOperations.addHandler(HTTPChannelHandler(responder: responder))
                 }
             }
-        do {
-            let ch = try await bootstrap.bind(host: "127.0.0.1", port: port).get()
-            return HTTPListener(channel: ch)
-        } catch {
-            throw .cannotListen("127.0.0.1:\(port): \(error)")
-        }
+        return bootstrap.bind(host: "127.0.0.1", port: port).map { HTTPListener(channel: $0) }
     }
 
     /// Stops listening (open connections end with the event loop group).

@@ -143,7 +143,8 @@ final class ObjectSpace {
                filter: @escaping @Sendable (JSON) -> Bool,
                deliver: @escaping @Sendable (WatchEvent) -> Void) -> Int? {
         if let since, since < resourceVersion {
-            if let first = history.first, first.resourceVersion > since + 1 { return nil }
+            // Events after `since` are no longer all known (trimmed, or restored from a state file): 410 Gone.
+            if history.first.map({ $0.resourceVersion > since + 1 }) ?? true { return nil }
             for e in history where e.resourceVersion > since && e.resource == resource {
                 if let namespace, e.object["metadata"]["namespace"].stringValue != namespace { continue }
                 if filter(e.object) { deliver(e) }

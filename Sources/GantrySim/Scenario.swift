@@ -76,6 +76,8 @@ public struct Scenario: Sendable, Equatable {
     public var watchTimeoutSeconds = 1800.0
     /// How long a deleted pod stays Terminating.
     public var terminateSeconds = 0.3
+    /// The most pods one simulated cluster holds (a typo in a replica count cannot exhaust memory).
+    public var maxPods = 20_000
     /// Controller period.
     public var tickSeconds = 0.05
     /// Per-version rules: the first whose `match` is a substring of the image wins over the tag conventions.
@@ -150,11 +152,14 @@ public struct Scenario: Sendable, Equatable {
     }
 
     private static func number(_ v: JSON, _ name: String) throws(SimError) -> Double? {
+        let d: Double
         switch v {
         case .null: return nil
-        case .int(let i): return Double(i)
-        case .double(let d): return d
+        case .int(let i): d = Double(i)
+        case .double(let x): d = x
         default: throw .badScenario("'\(name)' must be a number")
         }
+        guard d.isFinite, d >= 0, d <= 86_400_000 else { throw .badScenario("'\(name)' must be a non-negative number") }
+        return d
     }
 }

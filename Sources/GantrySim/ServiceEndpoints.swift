@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import NIOCore
 
 /// The loopback listeners of all Services, one port each, opened and closed as Services come and go.
 final class ServiceEndpoints: @unchecked Sendable {
@@ -33,9 +34,21 @@ final class ServiceEndpoints: @unchecked Sendable {
 
     func port(_ key: Key) -> Int? { lock.withLock { listeners[key]?.port } }
 
-    /// Opens listeners for new Services and closes those of deleted ones. Returns whether anything changed.
-    @discardableResult
-    func reconcile(clusters: [Cluster], server: SimServer) async -> Bool {
+    private var pending = Set<Key>()
+    private var closed = false
+
+    /// Opens listeners for new Services and closes those of deleted ones, without blocking: binds complete later
+    /// and rewrite the endpoints file when they do.
+    func reconcile(clusters: [Cluster], server: SimServer) {
+        _ = startReconcile(clusters: clusters, server: server)
+    }
+
+    /// Like ``reconcile(clusters:server:)`` but waits for the binds (used at start).
+    func reconcileAndWait(clusters: [Cluster], server: SimServer) async {
+        for f in startReconcile(clusters: clusters, server: server) { _ = try? await f.get() }
+    }
+
+    private func startReconcile(clusters: [Cluster], server: SimServer) -> [EventLoopFuture<Void>] {
         var wanted = Set<Key>()
         for c in clusters {
             for s in c.objects(.services, namespace: nil) {
@@ -43,31 +56,49 @@ final class ServiceEndpoints: @unchecked Sendable {
                 wanted.insert(Key(cluster: c.name, namespace: ns, name: name))
             }
         }
-        let (existing, preferred) = lock.withLock { (Set(listeners.keys), _preferred) }
-        var changed = false
-        for key in wanted.subtracting(existing) {
-            guard let cluster = clusters.first(where: { $0.name == key.cluster }) else { continue }
-            let responder = ServiceResponder(cluster: cluster, namespace: key.namespace, service: key.name,
-                                             metrics: server.metrics)
-            var l = try? await HTTPListener.start(group: server.group, port: preferred[key.text] ?? 0, responder: responder)
-            if l == nil, preferred[key.text] != nil {
-                l = try? await HTTPListener.start(group: server.group, port: 0, responder: responder)
+        let (toOpen, toClose, preferred) = lock.withLock { () -> (Set<Key>, [HTTPListener], [String: Int]) in
+            guard !closed else { return ([], [], [:]) }
+            let open = wanted.subtracting(listeners.keys).subtracting(pending)
+            pending.formUnion(open)
+            var gone: [HTTPListener] = []
+            for key in Set(listeners.keys).subtracting(wanted) {
+                if let l = listeners.removeValue(forKey: key) { gone.append(l) }
             }
-            guard let l else { continue }
-            lock.withLock { listeners[key] = l }
-            changed = true
+            if !gone.isEmpty { _version += 1 }
+            return (open, gone, _preferred)
         }
-        for key in existing.subtracting(wanted) {
-            let l = lock.withLock { listeners.removeValue(forKey: key) }
-            await l?.close()
-            changed = true
+        for l in toClose { l.channel.close(promise: nil) }
+        if !toClose.isEmpty { server.endpointsChanged() }
+        var futures: [EventLoopFuture<Void>] = []
+        for key in toOpen {
+            guard let cluster = clusters.first(where: { $0.name == key.cluster }) else {
+                lock.withLock { _ = pending.remove(key) }
+                continue
+            }
+            let responder = ServiceResponder(cluster: cluster, namespace: key.namespace, service: key.name, metrics: server.metrics)
+            var bound = HTTPListener.bind(group: server.group, port: preferred[key.text] ?? 0, responder: responder)
+            if preferred[key.text] != nil {
+                bound = bound.flatMapError { _ in HTTPListener.bind(group: server.group, port: 0, responder: responder) }
+            }
+            futures.append(bound.map { listener in
+                let keep = self.lock.withLock { () -> Bool in
+                    self.pending.remove(key)
+                    guard !self.closed else { return false }
+                    self.listeners[key] = listener
+                    self._version += 1
+                    return true
+                }
+                if keep { server.endpointsChanged() } else { listener.channel.close(promise: nil) }
+            }.recover { _ in
+                self.lock.withLock { _ = self.pending.remove(key) }
+            })
         }
-        if changed { lock.withLock { _version += 1 } }
-        return changed
+        return futures
     }
 
     func closeAll() async {
         let all = lock.withLock { () -> [HTTPListener] in
+            closed = true
             let v = Array(listeners.values)
             listeners = [:]
             return v
@@ -80,12 +111,6 @@ extension SimServer {
     /// The loopback URL of a Service's endpoint, once it is open.
     public func serviceURL(cluster: String, namespace: String, name: String) -> String? {
         services.port(.init(cluster: cluster, namespace: namespace, name: name)).map { "http://127.0.0.1:\($0)" }
-    }
-
-    func reconcileServices() async {
-        if await services.reconcile(clusters: clusters, server: self) {
-            endpointsChanged()
-        }
     }
 
     /// Everything a client needs to reach the simulator, as written to the endpoints file.

@@ -55,7 +55,7 @@ struct ServiceResponder: HTTPResponder {
                                         extraHeaders: [("X-Sim-Pod", p.pod), ("X-Sim-Version", p.version)])
         let series = TrafficMetrics.Series(cluster: cluster.name, namespace: namespace, service: service, version: p.version)
         let metrics = self.metrics
-        return loop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) {
+        return loop.scheduleTask(in: .nanoseconds(Clock.nanoseconds(seconds))) {
             metrics.record(series, code: code, seconds: seconds)
             return response
         }.futureResult

@@ -41,7 +41,10 @@ public final class SimServer: Sendable {
     let faults: NIOLockedValueBox<Faults>
     let services = ServiceEndpoints()
     let endpointsFile: NIOLockedValueBox<String?> = NIOLockedValueBox(nil)
-    private let loop: NIOLockedValueBox<Task<Void, Never>?> = NIOLockedValueBox(nil)
+    /// The controller runs on its own thread, independent of Swift's cooperative pool and of the HTTP loops.
+    let controllerGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    private let ticker: NIOLockedValueBox<RepeatedTask?> = NIOLockedValueBox(nil)
+    private let lastSave = NIOLockedValueBox(Clock.now())
 
     /// `http://127.0.0.1:<port>`.
     public var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -91,24 +94,29 @@ public final class SimServer: Sendable {
         let server = SimServer(options: options, clusters: clusters, metrics: metrics, group: group, listener: listener,
                                faults: faults)
         server.services.preferredPorts = savedPorts
-        await server.reconcileServices()
-        server.loop.withLockedValue { $0 = Task { await server.run() } }
+        await server.services.reconcileAndWait(clusters: clusters, server: server)
+        let controller = Controller(scenario: scenario)
+        let task = server.controllerGroup.next().scheduleRepeatedTask(
+            initialDelay: .zero, delay: .nanoseconds(Clock.nanoseconds(scenario.tickSeconds))
+        ) { _ in
+            server.tick(controller)
+        }
+        server.ticker.withLockedValue { $0 = task }
         return server
     }
 
-    private func run() async {
-        let controller = Controller(scenario: options.scenario)
-        var lastSave = Clock.now()
-        while !Task.isCancelled {
-            let now = Clock.now()
-            for c in clusters { controller.tick(c, now: now) }
-            await reconcileServices()
-            if let path = options.statePath, now - lastSave > 1, clusters.contains(where: { $0.locked { $0.dirty } }) {
-                lastSave = now
-                try? saveState(path: path)
-            }
-            try? await Task.sleep(nanoseconds: UInt64(options.scenario.tickSeconds * 1e9))
+    /// One controller period: every cluster, the service endpoints, and the state file when due.
+    private func tick(_ controller: Controller) {
+        let now = Clock.now()
+        for c in clusters { controller.tick(c, now: now) }
+        services.reconcile(clusters: clusters, server: self)
+        guard let path = options.statePath else { return }
+        let due = lastSave.withLockedValue { last in
+            guard now - last > 1 else { return false }
+            last = now
+            return true
         }
+        if due, clusters.contains(where: { $0.locked { $0.dirty } }) { try? saveState(path: path) }
     }
 
     /// Replaces the injected faults while running.
@@ -121,13 +129,17 @@ public final class SimServer: Sendable {
 
     /// Stops the controller, the service endpoints and the API server; saves state when a state file is set.
     public func stop() async {
-        let task = loop.withLockedValue { t -> Task<Void, Never>? in
+        let task = ticker.withLockedValue { t -> RepeatedTask? in
             let old = t
             t = nil
             return old
         }
-        task?.cancel()
-        await task?.value
+        if let task {
+            let done = controllerGroup.next().makePromise(of: Void.self)
+            task.cancel(promise: done)
+            try? await done.futureResult.get()
+        }
+        try? await controllerGroup.shutdownGracefully()
         if let path = options.statePath { try? saveState(path: path) }
         await services.closeAll()
         await listener.close()

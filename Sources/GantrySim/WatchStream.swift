@@ -46,10 +46,10 @@ final class WatchStream {
         }
         watcherID = id
         for e in initial { send(e) }
-        let seconds = max(0.05, plan.timeoutSeconds)
-        timers.append(loop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) { bound.value.stop(endResponse: true) })
+        let seconds = plan.timeoutSeconds.isFinite ? max(0.05, plan.timeoutSeconds) : 86_400
+        timers.append(loop.scheduleTask(in: .nanoseconds(Clock.nanoseconds(seconds))) { bound.value.stop(endResponse: true) })
         if let drop = plan.dropAfterSeconds {
-            timers.append(loop.scheduleTask(in: .nanoseconds(Int64(drop * 1e9))) { bound.value.drop() })
+            timers.append(loop.scheduleTask(in: .nanoseconds(Clock.nanoseconds(drop))) { bound.value.drop() })
         }
     }
 

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Testing
 @testable import GantrySim
 
@@ -44,6 +45,24 @@ import Testing
             #expect(body["kind"] == "Status")
             #expect(body["reason"] == .string(reason), "\(req.method) \(req.path): \(body.compactText)")
         }
+    }
+
+    @Test func watchesReplayHistoryOrAnswerGone() throws {
+        let space = ObjectSpace()
+        try space.create(.namespaces, ["metadata": ["name": "demo"]])
+        let start = space.resourceVersion
+        try space.create(.services, ["metadata": ["name": "a", "namespace": "demo"]])
+        try space.create(.services, ["metadata": ["name": "b", "namespace": "demo"]])
+        let seen = NIOLockedValueBox<[String]>([])
+        let id = space.watch(.services, namespace: "demo", since: start, filter: { _ in true }) { e in
+            seen.withLockedValue { $0.append(e.object["metadata"]["name"].stringValue ?? "") }
+        }
+        #expect(id != nil)
+        #expect(seen.withLockedValue { $0 } == ["a", "b"])
+        let restored = ObjectSpace()
+        restored.restore(space.snapshot())
+        #expect(restored.watch(.services, namespace: nil, since: start, filter: { _ in true }) { _ in } == nil,
+                "after a restore the history is gone: the client must re-list")
     }
 
     @Test func createThenConflictAndNoOpUpdates() throws {

@@ -80,6 +80,37 @@ extension KubectlE2ETests {
             #expect(rsGone, "replica sets and pods go with their deployment")
         }
 
+        @Test func typedCreateCommandsSendProtobufAndWork() async throws {
+            let h = try await SimHarness.start()
+            defer { Task { await h.stop() } }
+            let ns = await h.kubectl("create", "namespace", "shop")
+            #expect(ns.stdout == "namespace/shop created\n", "\(ns)")
+            let d = await h.kubectl("-n", "shop", "create", "deployment", "web", "--image=repo/web:1", "--replicas=3", "--port=8080")
+            #expect(d.stdout == "deployment.apps/web created\n", "\(d)")
+            let e = await h.kubectl("-n", "shop", "expose", "deployment", "web", "--port=80", "--target-port=8080")
+            #expect(e.stdout == "service/web exposed\n", "\(e)")
+            let np = await h.kubectl("-n", "shop", "create", "service", "nodeport", "np", "--tcp=80:8080")
+            #expect(np.stdout == "service/np created\n", "\(np)")
+            #expect(await h.kubectl("-n", "shop", "rollout", "status", "deployment/web", "--timeout=20s").status == 0)
+            let spec = await h.kubectl("-n", "shop", "get", "deploy", "web", "-o",
+                                       "jsonpath={.spec.replicas} {.spec.selector.matchLabels.app} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].ports[0].containerPort}")
+            #expect(spec.stdout == "3 web repo/web:1 8080", "\(spec)")
+            let svc = await h.kubectl("-n", "shop", "get", "svc", "web", "-o", "jsonpath={.spec.selector.app} {.spec.ports[0].port} {.spec.ports[0].targetPort}")
+            #expect(svc.stdout == "web 80 8080", "\(svc)")
+        }
+
+        @Test func loadBalancerAndNodePortServices() async throws {
+            let h = try await SimHarness.start()
+            defer { Task { await h.stop() } }
+            let lb = SimHarness.service("front", selector: ["app": "front"]).replacingOccurrences(of: "spec:\n", with: "spec:\n  type: LoadBalancer\n")
+            let applied = await h.kubectl("apply", "-f", try h.manifest("lb.yaml", lb))
+            #expect(applied.stdout == "service/front created\n", "\(applied)")
+            let svc = await h.kubectl("get", "svc", "front", "-o", "jsonpath={.spec.type} {.status.loadBalancer.ingress[0].ip} {.spec.ports[0].nodePort}")
+            let parts = svc.stdout.split(separator: " ")
+            #expect(parts.count == 3 && parts[0] == "LoadBalancer" && parts[1] == "127.0.0.1", "\(svc)")
+            #expect(Int(parts.last ?? "").map { (30000...32767).contains($0) } == true)
+        }
+
         @Test func getWithLabelSelectorsAndTables() async throws {
             let h = try await SimHarness.start()
             defer { Task { await h.stop() } }

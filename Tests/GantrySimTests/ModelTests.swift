@@ -90,3 +90,33 @@ import Testing
         #expect(Clock.parse(Clock.timestamp(1_700_000_000)) == 1_700_000_000)
     }
 }
+
+@Suite struct HostileInputTests {
+    @Test func extremeNumbersDoNotTrap() {
+        #expect(Clock.nanoseconds(.infinity) == 0)
+        #expect(Clock.nanoseconds(-1) == 0)
+        #expect(Clock.nanoseconds(.nan) == 0)
+        #expect(Clock.nanoseconds(1e300) == 86_400_000_000_000)
+        #expect(Controller.resolve("1e300%", total: 3, roundUp: true) == 1_000_000_000)
+        #expect(Controller.resolve("-5%", total: 3, roundUp: true) == 0)
+        #expect(Controller.resolve("lots", total: 3, roundUp: true) == 0)
+        #expect(Controller.resolve(-2, total: 3, roundUp: false) == 0)
+        #expect(throws: SimError.self) { try Scenario.parse(["timing": ["readySeconds": .double(-1)]]) }
+    }
+
+    @Test func hugeReplicaCountsAreCapped() {
+        let c = Cluster(name: "x")
+        c.ensureNamespace("demo")
+        let api = APIHandler(clusters: [c], metricsText: { "" })
+        let body = """
+            {"metadata":{"name":"big"},"spec":{"replicas":2000000000,"selector":{"matchLabels":{"app":"big"}},
+             "template":{"metadata":{"labels":{"app":"big"}},"spec":{"containers":[{"name":"c","image":"i:1"}]}}}}
+            """
+        _ = api.handle(APIRequest(method: "POST", uri: "/apis/apps/v1/namespaces/demo/deployments", body: Array(body.utf8)))
+        var scenario = Scenario()
+        scenario.maxPods = 700
+        let controller = Controller(scenario: scenario)
+        for _ in 0..<4 { controller.tick(c, now: Clock.now()) }
+        #expect(c.count(.pods) == 700)
+    }
+}

@@ -75,3 +75,23 @@ import Testing
         #expect(throws: SimError.self) { try Patch.jsonPatch(Self.deployment, [["op": "explode", "path": "/spec"]]) }
     }
 }
+
+@Suite struct ProtobufDecoderTests {
+    /// Bytes of a length-delimited field.
+    static func field(_ n: Int, _ payload: [UInt8]) -> [UInt8] { [UInt8(n << 3 | 2), UInt8(payload.count)] + payload }
+    static func string(_ n: Int, _ s: String) -> [UInt8] { field(n, Array(s.utf8)) }
+
+    @Test func decodesAnEnvelopedNamespace() throws {
+        let meta = Self.field(1, Self.string(1, "shop") + Self.field(11, Self.string(1, "team") + Self.string(2, "blue")))
+        let raw = meta
+        let envelope = [0x6B, 0x38, 0x73, 0x00] + Self.field(1, Self.string(1, "v1") + Self.string(2, "Namespace")) + Self.field(2, raw)
+        let o = try ProtobufDecoder.decode(envelope)
+        #expect(o == ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "shop", "labels": ["team": "blue"]]])
+    }
+
+    @Test func truncatedOrForeignBytesAreErrors() {
+        #expect(throws: SimError.self) { try ProtobufDecoder.decode([1, 2, 3]) }
+        #expect(throws: SimError.self) { try ProtobufDecoder.decode([0x6B, 0x38, 0x73, 0x00, 0x0A, 0x7F, 0x01]) }
+        #expect(throws: SimError.self) { try ProtobufDecoder.decode([0x6B, 0x38, 0x73, 0x00, 0x0A, 0x02, 0x12, 0x00]) }
+    }
+}
