@@ -28,8 +28,14 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "GantryTestSupport", dependencies: ["GantryCore", "GantryStore"]),
+        // The console: pure rendering into a cell buffer, themes, key map -> intents (no I/O).
+        .target(name: "GantryConsole", dependencies: ["GantryCore"]),
+        // ncurses (wide characters): module map + shim header. Only GantryTerminal imports it.
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
+        // The ncurses backend: terminal setup/restore, signals, input, diff flush.
+        .target(name: "GantryTerminal", dependencies: ["GantryConsole", "CNcursesw"]),
         .executableTarget(name: "gantry", dependencies: [
-            "GantryCore", "GantryPipeline", "GantryStore",
+            "GantryCore", "GantryPipeline", "GantryStore", "GantryConsole", "GantryTerminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "gantry-bench", dependencies: [
@@ -43,6 +49,8 @@ let package = Package(
         .testTarget(name: "GantryPipelineTests", dependencies: ["GantryPipeline"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "GantryStoreTests", dependencies: ["GantryStore", "GantryTestSupport"]),
+        .testTarget(name: "GantryConsoleTests", dependencies: ["GantryConsole", "GantryCore"]),
+        .testTarget(name: "GantryTerminalTests", dependencies: ["GantryCore", "GantryStore", "GantryTestSupport"]),
         .testTarget(name: "GantryCLITests", dependencies: ["GantryCore", "GantryStore", "GantryTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

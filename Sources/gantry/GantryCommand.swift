@@ -11,13 +11,13 @@ struct GantryCommand: ParsableCommand {
         event log (.gantry/events.sqlite beside the pipeline file, or --store PATH).
 
         Coming next (not in this build yet):
-          gantry                         the live console on ./gantry.yaml
           gantry demo                    a simulated cluster, a demo pipeline and the console
           gantry deploy ENV --version V  start a deploy (--headless for CI)
           gantry rollback ENV            roll an environment back to its last known-good version
           gantry approve ENV             approve a promotion
           gantry sim                     run the simulated Kubernetes cluster
         """,
-        subcommands: [CheckCommand.self, HistoryCommand.self, ShowCommand.self, ExportCommand.self]
+        subcommands: [ConsoleCommand.self, CheckCommand.self, HistoryCommand.self, ShowCommand.self, ExportCommand.self],
+        defaultSubcommand: ConsoleCommand.self
     )
 }
