@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "GantryPipelineTests", dependencies: ["GantryPipeline"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "GantryStoreTests", dependencies: ["GantryStore", "GantryTestSupport"]),
-        .testTarget(name: "GantryConsoleTests", dependencies: ["GantryConsole", "GantryCore"]),
+        .testTarget(name: "GantryConsoleTests", dependencies: ["GantryConsole", "GantryCore"], exclude: ["Snapshots"]),
         .testTarget(name: "GantryTerminalTests", dependencies: ["GantryCore", "GantryStore", "GantryTestSupport"]),
         .testTarget(name: "GantryCLITests", dependencies: ["GantryCore", "GantryStore", "GantryTestSupport"]),
     ],

@@ -23,12 +23,12 @@ public struct ConsoleLayout: Equatable, Sendable {
         let bodyHeight = body.height
         let topHeight = min(max(5, stageCount + 2), max(5, bodyHeight * 2 / 5))
         let middleWanted = max(itemCount, metricCount) + 2
-        let middleHeight = min(max(4, middleWanted), max(4, bodyHeight * 3 / 10))
+        let middleHeight = min(max(4, middleWanted), max(4, bodyHeight * 3 / 10), max(4, bodyHeight - topHeight - 5))
         let (top, rest) = body.splitTop(topHeight)
         let (middle, logRect) = rest.splitTop(middleHeight)
-        let environmentsWidth = min(34, max(22, size.columns / 4))
+        let environmentsWidth = min(40, max(22, size.columns / 4))
         let (environments, pipeline) = top.splitLeft(environmentsWidth)
-        let (checklist, metrics) = middle.splitLeft(size.columns / 2)
+        let (checklist, metrics) = middle.splitLeft(size.columns >= 100 ? size.columns * 3 / 5 : size.columns / 2)
         panels = [.environments: environments, .pipeline: pipeline, .checklist: checklist, .metrics: metrics,
                   .log: logRect]
     }

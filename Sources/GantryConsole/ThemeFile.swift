@@ -1,3 +1,5 @@
+import Foundation
+
 /// A theme file could not be read: names the file, line and key at fault.
 public struct ThemeError: Error, Equatable, CustomStringConvertible, Sendable {
     public var file: String
@@ -79,6 +81,30 @@ public enum ThemeFile {
         theme.name = name
         for (role, style) in overrides { theme.styles[role] = style }
         return theme
+    }
+
+    /// The theme as file text (every key), the inverse of `parse`.
+    public static func render(_ theme: Theme, header: String = "") -> String {
+        let names = Dictionary(colorNames.filter { !["gray", "grey"].contains($0.key) }.map { ($0.value, $0.key) },
+                               uniquingKeysWith: { a, _ in a })
+        func color(_ value: TerminalColor) -> String {
+            switch value {
+            case .default: "default"
+            case .index(let index): names[index] ?? String(index)
+            }
+        }
+        var lines = header.isEmpty ? [] : header.split(separator: "\n", omittingEmptySubsequences: false).map { "# " + $0 }
+        for role in ThemeRole.allCases {
+            let style = theme[role]
+            var words = [color(style.fg)]
+            if style.bg != .default { words += ["on", color(style.bg)] }
+            if style.attributes.contains(.bold) { words.append("bold") }
+            if style.attributes.contains(.dim) { words.append("dim") }
+            if style.attributes.contains(.reverse) { words.append("reverse") }
+            if style.attributes.contains(.underline) { words.append("underline") }
+            lines.append(role.rawValue.padding(toLength: 22, withPad: " ", startingAt: 0) + "= " + words.joined(separator: " "))
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     struct StyleProblem: Error { var message: String }

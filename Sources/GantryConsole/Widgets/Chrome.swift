@@ -69,7 +69,7 @@ public enum Overlays {
         let bindings = KeyMap.bindings.filter { !model.readOnly || !$0.changes }
         let keyWidth = bindings.map { CharacterWidth.of($0.keys) }.max() ?? 0
         let rows = bindings.count + (model.readOnly ? 4 : 3)
-        let box = buffer.area.centered(width: 66, height: rows + 2)
+        let box = buffer.area.centered(width: 72, height: rows + 2)
         let glyphs = model.glyphs
         let inner = Box.draw(&buffer, box, title: "Keys", focused: true, theme: theme, glyphs: glyphs)
         buffer.fill(inner, with: Cell(" ", style: theme[.dialog]))

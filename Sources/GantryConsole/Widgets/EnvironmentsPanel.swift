@@ -31,7 +31,8 @@ public enum EnvironmentsPanel {
             x += buffer.put(deploy.version + " ", x: x, y: y, style: base, maxWidth: inner.maxX - x)
             let (icon, role) = statusIcon(deploy.status, glyphs: glyphs)
             let style = isSelected && focused ? base : theme[role]
-            buffer.put(icon + " " + deploy.status.rawValue, x: x, y: y, style: style, maxWidth: inner.maxX - x)
+            let word = icon + " " + deploy.status.rawValue
+            buffer.put(CharacterWidth.of(word) <= inner.maxX - x ? word : icon, x: x, y: y, style: style, maxWidth: inner.maxX - x)
         }
     }
 

@@ -24,7 +24,10 @@ public enum MetricsPanel {
             case .critical: band = "critical > " + TextFormat.value(series.crossedThreshold)
             }
             let role = series.level == .critical ? ThemeRole.critical : series.level == .warn ? .warn : .ok
-            let tail = latest + (band.isEmpty ? "" : "  " + band)
+            var tail = latest + (band.isEmpty ? "" : "  " + band)
+            if inner.width - nameWidth - CharacterWidth.of(tail) < 14, !band.isEmpty {
+                tail = latest + " " + (series.level == .critical ? "CRIT" : "WARN") + ">" + TextFormat.value(series.crossedThreshold)
+            }
             let tailWidth = CharacterWidth.of(tail)
             let sparkWidth = inner.maxX - x - tailWidth - 2
             var threshold: (warn: Double?, critical: Double?) = (nil, nil)

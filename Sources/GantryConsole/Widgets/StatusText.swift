@@ -21,7 +21,9 @@ public enum StatusText {
             }
             for (gate, status) in deploy.gateStatuses where !status.isOpen && !deploy.openedGates.contains(gate) {
                 if let stage = deploy.stage(gate), stage.status.isFinished { continue }
-                return ("\(gate): " + status.blockers.joined(separator: "; "), .status)
+                // Approvals first: the sentence people act on most.
+                let ordered = status.blockers.filter { $0.hasPrefix("waiting for") } + status.blockers.filter { !$0.hasPrefix("waiting for") }
+                return (ordered.joined(separator: "; ") + " (\(gate))", .status)
             }
             if let gate = deploy.gateStatuses.first(where: { $0.status.isOpen && !deploy.openedGates.contains($0.gate)
                 && deploy.stage($0.gate)?.status.isFinished != true }) {
@@ -101,11 +103,15 @@ public enum StatusText {
         buffer.fill(rect, with: Cell(" ", style: theme[.text]))
         let (text, role) = blocker(model)
         let glyphs = model.glyphs
+        let room = rect.width - 2
+        let left = glyphs.adapt(text)
         var right = rollback(model).map { glyphs.adapt($0) } ?? ""
-        let room = rect.width - 1
-        if CharacterWidth.of(right) + 20 > room { right = "" }
+        if !right.isEmpty, CharacterWidth.of(left) + CharacterWidth.of(right) + 3 > room {
+            right = model.rollbackTarget.map { glyphs.adapt("rollback → \($0)") } ?? ""
+        }
+        if !right.isEmpty, CharacterWidth.of(left) + CharacterWidth.of(right) + 3 > room { right = "" }
         let leftRoom = room - (right.isEmpty ? 0 : CharacterWidth.of(right) + 3)
-        buffer.put(TextFormat.fit(glyphs.adapt(text), leftRoom, ellipsis: glyphs.ellipsis), x: rect.x + 1, y: rect.y,
+        buffer.put(TextFormat.fit(left, leftRoom, ellipsis: glyphs.ellipsis), x: rect.x + 1, y: rect.y,
                    style: theme[role])
         if !right.isEmpty {
             buffer.put(right, x: rect.maxX - CharacterWidth.of(right) - 1, y: rect.y, style: theme[.muted])
