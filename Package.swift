@@ -50,7 +50,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "GantryStoreTests", dependencies: ["GantryStore", "GantryTestSupport"]),
         .testTarget(name: "GantryConsoleTests", dependencies: ["GantryConsole", "GantryCore"], exclude: ["Snapshots"]),
-        .testTarget(name: "GantryTerminalTests", dependencies: ["GantryCore", "GantryStore", "GantryTestSupport"]),
+        .testTarget(name: "GantryTerminalTests", dependencies: ["GantryConsole", "GantryCore", "GantryStore", "GantryTestSupport"]),
         .testTarget(name: "GantryCLITests", dependencies: ["GantryCore", "GantryStore", "GantryTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -43,7 +43,7 @@ public enum TerminalSignals {
             TerminalSignals.poke()
         }
         for signal in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGABRT] {
-            setHandler(signal, flags: Int32(SA_RESETHAND)) { number in
+            setHandler(signal, flags: Int32(truncatingIfNeeded: SA_RESETHAND)) { number in
                 gantry_emergency_restore(&savedTermios, termiosSaved.load(ordering: .relaxed) ? 1 : 0)
                 _ = raise(number)
             }

@@ -12,6 +12,11 @@ public enum StatusText {
         guard let deploy = model.selectedDeploy else {
             return ("no deploys to \(environment) yet" + (model.readOnly ? "" : ": press d to deploy"), .muted)
         }
+        if let rollback = deploy.rollback, rollback.startedAt == nil, deploy.status != .rolledBack {
+            let target = model.rollbackTarget.map { " to \($0)" } ?? ""
+            return ("rollback\(target) requested by \(rollback.requestedBy)"
+                + (rollback.reason.isEmpty ? "" : " (\(rollback.reason))") + ": waiting for the executor", .statusBad)
+        }
         switch deploy.status {
         case .requested:
             return ("\(deploy.version) requested by \(deploy.requestedBy): waiting for the executor to pick it up", .status)
