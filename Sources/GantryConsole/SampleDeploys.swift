@@ -50,8 +50,14 @@ public enum SampleDeploys {
         ],
         checklists: [], approvals: [])
 
-    /// The events of `phase`, in order (time, actor, deploy, payload).
-    public static func events(_ phase: Phase) -> [PendingEvent] {
+    /// The events of `phase`, in order (time, actor, deploy, payload), the first at `start`
+    /// plus a few seconds (`t0` by default: fixed times for exact screens).
+    public static func events(_ phase: Phase, start: Date = t0) -> [PendingEvent] {
+        let shift = start.timeIntervalSince(t0)
+        guard shift == 0 else {
+            return events(phase).map { PendingEvent(time: $0.time.addingTimeInterval(shift), actor: $0.actor, deploy: $0.deploy,
+                                                    payload: $0.payload) }
+        }
         var events: [PendingEvent] = []
         var seconds = 0.0
         func add(_ deploy: DeployID, _ actor: String, _ payload: EventPayload, after: Double = 5) {
@@ -148,6 +154,12 @@ public enum SampleDeploys {
     /// The folded state of `phase`.
     public static func state(_ phase: Phase) -> GantryState {
         Reducer.fold(events(phase).enumerated().map { $0.element.numbered(seq: Int64($0.offset + 1), streamVersion: 0) })
+    }
+
+    /// A start time that makes `phase`'s last event happen `secondsAgo` before `now`.
+    public static func start(_ phase: Phase, endingAt now: Date, secondsAgo: Double = 5) -> Date {
+        let span = (events(phase).last?.time ?? t0).timeIntervalSince(t0)
+        return now.addingTimeInterval(-span - secondsAgo)
     }
 
     /// The time a screenshot of `phase` is taken at (a little after its last event).

@@ -27,7 +27,10 @@ final class TmuxSession {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         store = directory + "/events.sqlite"
         let sqlite = try SQLiteEventStore(path: store)
-        if let phase { _ = try sqlite.append(SampleDeploys.events(phase), expected: .any) }
+        // Times end just before now, so durations on screen look like a live deploy.
+        if let phase {
+            _ = try sqlite.append(SampleDeploys.events(phase, start: SampleDeploys.start(phase, endingAt: Date())), expected: .any)
+        }
         sqlite.close()
         let binary = BuiltBinary.path("gantry")
         guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -53,7 +56,7 @@ final class TmuxSession {
         cd \(quote(directory))
         trap : INT
         stty -g > stty.before
-        sh -c 'echo $$ > pid; exec "$0" "$@"' env \(envArgs) \(quote(binary)) \(args)
+        sh -c 'echo $$ > pid; exec "$0" "$@"' env -u NO_COLOR -u GANTRY_THEME -u COLORTERM \(envArgs) \(quote(binary)) \(args)
         echo "EXIT $?" > exit
         stty -g > stty.after
         echo DONE
