@@ -41,8 +41,14 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .target(name: "GantryTestSupport", dependencies: ["GantryCore", "GantryStore", "GantryExecutor"]),
+        // The console: pure rendering into a cell buffer, themes, key map -> intents (no I/O).
+        .target(name: "GantryConsole", dependencies: ["GantryCore"]),
+        // ncurses (wide characters): module map + shim header. Only GantryTerminal imports it.
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncurses-dev"])]),
+        // The ncurses backend: terminal setup/restore, signals, input, diff flush.
+        .target(name: "GantryTerminal", dependencies: ["GantryConsole", "CNcursesw"]),
         .executableTarget(name: "gantry", dependencies: [
-            "GantryCore", "GantryPipeline", "GantryStore", "GantryExecutor", "GantrySim",
+            "GantryCore", "GantryPipeline", "GantryStore", "GantryExecutor", "GantrySim", "GantryConsole", "GantryTerminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "gantry-bench", dependencies: [
@@ -65,6 +71,8 @@ let package = Package(
             "GantryStore", "GantryTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .testTarget(name: "GantryConsoleTests", dependencies: ["GantryConsole", "GantryCore"], exclude: ["Snapshots"]),
+        .testTarget(name: "GantryTerminalTests", dependencies: ["GantryConsole", "GantryCore", "GantryStore", "GantryTestSupport"]),
         .testTarget(name: "GantryCLITests", dependencies: ["GantryCore", "GantryStore", "GantryTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -11,10 +11,11 @@ struct GantryCommand: AsyncParsableCommand {
         event log (.gantry/events.sqlite beside the pipeline file, or --store PATH).
 
         Coming next (not in this build yet):
-          gantry                         the live console on ./gantry.yaml
           gantry demo                    a simulated cluster, a demo pipeline and the console
         """,
-        subcommands: [SimCommand.self, DeployCommand.self, RollbackCommand.self, ApproveCommand.self, TickCommand.self, ResumeCommand.self,
-                      CheckCommand.self, HistoryCommand.self, ShowCommand.self, ExportCommand.self]
+        subcommands: [ConsoleCommand.self, SimCommand.self, DeployCommand.self, RollbackCommand.self, ApproveCommand.self,
+                      TickCommand.self, ResumeCommand.self, CheckCommand.self, HistoryCommand.self, ShowCommand.self,
+                      ExportCommand.self],
+        defaultSubcommand: ConsoleCommand.self
     )
 }

@@ -1,0 +1,153 @@
+import Foundation
+import GantryCore
+
+/// The console's panels, in tab order.
+public enum Panel: Int, CaseIterable, Sendable {
+    case environments, pipeline, checklist, metrics, log
+
+    public var title: String {
+        switch self {
+        case .environments: "Environments"
+        case .pipeline: "Pipeline"
+        case .checklist: "Checklist"
+        case .metrics: "Metrics"
+        case .log: "Log"
+        }
+    }
+}
+
+/// A one-line text prompt (a tick's note, a deploy's version, a confirmation, a search).
+public struct Prompt: Equatable, Sendable {
+    public enum Purpose: Equatable, Sendable {
+        case tickNote(deploy: DeployID, checklist: String, item: String, evidenceRequired: Bool)
+        case deployVersion(environment: String)
+        case deployConfirm(environment: String, version: String)
+        case search
+    }
+    public var purpose: Purpose
+    public var title: String
+    public var label: String
+    public var text: String = ""
+    public var error: String?
+
+    public init(purpose: Purpose, title: String, label: String, text: String = "") {
+        self.purpose = purpose
+        self.title = title
+        self.label = label
+        self.text = text
+    }
+}
+
+/// A yes/no dialog for a dangerous action; Cancel is focused by default.
+public struct Confirmation: Equatable, Sendable {
+    public enum Action: Equatable, Sendable {
+        case rollback(deploy: DeployID, environment: String, target: String?)
+    }
+    public var action: Action
+    public var title: String
+    public var lines: [String]
+    public var confirmLabel: String
+    /// Whether the confirm button (not Cancel) has the focus.
+    public var confirmFocused = false
+
+    public init(action: Action, title: String, lines: [String], confirmLabel: String) {
+        self.action = action
+        self.title = title
+        self.lines = lines
+        self.confirmLabel = confirmLabel
+    }
+}
+
+/// What the console shows on top of the panels.
+public enum Overlay: Equatable, Sendable {
+    case none, help, prompt(Prompt), confirm(Confirmation)
+}
+
+/// UI state: selections, scroll, search, overlay. Everything else comes from the event log.
+public struct UIState: Equatable, Sendable {
+    public var focus: Panel = .environments
+    public var environment = 0
+    /// The selected stage; nil follows the running (or last started) stage.
+    public var stage: Int?
+    public var item = 0
+    /// Lines scrolled up from the end of the log; 0 follows new lines.
+    public var logScroll = 0
+    public var search = ""
+    public var overlay: Overlay = .none
+    /// A one-line message for the user (the result of the last key), cleared by the next key.
+    public var message: String?
+    public var messageIsError = false
+
+    public init() {}
+}
+
+/// Everything a screen is drawn from: folded state, what the pipeline file says, and UI state.
+public struct ConsoleModel: Equatable, Sendable {
+    public var state: GantryState
+    /// Environment names from the pipeline file, in file order (deployed-to ones are added).
+    public var pipelineEnvironments: [String]
+    /// The policy a new deploy to each environment would run under (from the pipeline file).
+    public var policies: [String: DeployPolicy]
+    public var app: String
+    public var actor: String
+    public var readOnly: Bool
+    public var glyphs: Glyphs
+    /// The clock used for durations (injected: rendering stays pure).
+    public var now: Date
+    public var ui = UIState()
+
+    public init(state: GantryState, pipelineEnvironments: [String] = [], policies: [String: DeployPolicy] = [:],
+                app: String = "", actor: String, readOnly: Bool = false, glyphs: Glyphs = .unicode,
+                now: Date = Date(timeIntervalSince1970: 0)) {
+        self.state = state
+        self.pipelineEnvironments = pipelineEnvironments
+        self.policies = policies
+        self.app = app
+        self.actor = actor
+        self.readOnly = readOnly
+        self.glyphs = glyphs
+        self.now = now
+    }
+
+    // MARK: - Derived
+
+    /// Environments shown: the pipeline's, then any others the log knows, in order.
+    public var environments: [String] {
+        var names = pipelineEnvironments
+        for name in state.environmentNames where !names.contains(name) { names.append(name) }
+        return names
+    }
+
+    public var selectedEnvironment: String? {
+        let names = environments
+        guard !names.isEmpty else { return nil }
+        return names[min(max(0, ui.environment), names.count - 1)]
+    }
+
+    /// The newest deploy to the selected environment.
+    public var selectedDeploy: DeployState? {
+        selectedEnvironment.flatMap { state.latestDeploy(in: $0) }
+    }
+
+    /// The index of the stage whose log is shown.
+    public var selectedStageIndex: Int? {
+        guard let deploy = selectedDeploy, !deploy.stages.isEmpty else { return nil }
+        if let stage = ui.stage { return min(max(0, stage), deploy.stages.count - 1) }
+        if let running = deploy.stages.lastIndex(where: { $0.status == .running }) { return running }
+        if let failed = deploy.stages.lastIndex(where: { $0.status == .failed }) { return failed }
+        if let started = deploy.stages.lastIndex(where: { $0.startedAt != nil }) { return started }
+        return 0
+    }
+
+    /// Every checklist item of the selected deploy, flattened.
+    public var checklistRows: [(checklist: String, item: ChecklistItemState)] {
+        guard let deploy = selectedDeploy else { return [] }
+        return deploy.checklists.flatMap { list in list.items.map { (list.id, $0) } }
+    }
+
+    /// The rollback target of the selected environment: the deploy's, else the environment's.
+    public var rollbackTarget: String? {
+        if let target = selectedDeploy?.rollbackTarget, !target.isEmpty { return target }
+        return selectedEnvironment.flatMap { state.environments[$0]?.rollbackTarget }
+    }
+}

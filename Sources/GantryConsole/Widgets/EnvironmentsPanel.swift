@@ -1,0 +1,50 @@
+import GantryCore
+
+/// The environments and their current or last deploy.
+public enum EnvironmentsPanel {
+    public static func draw(_ buffer: inout CellBuffer, _ rect: Rect, model: ConsoleModel, theme: Theme, focused: Bool) {
+        let glyphs = model.glyphs
+        let inner = Box.draw(&buffer, rect, title: Panel.environments.title, focused: focused, theme: theme, glyphs: glyphs)
+        guard !inner.isEmpty else { return }
+        let names = model.environments
+        if names.isEmpty {
+            buffer.put("no environments", x: inner.x + 1, y: inner.y, style: theme[.muted], maxWidth: inner.width - 1)
+            return
+        }
+        let selected = min(max(0, model.ui.environment), names.count - 1)
+        let first = max(0, selected - inner.height + 1)
+        let nameWidth = min(max(names.map { CharacterWidth.of($0) }.max() ?? 0, 4), max(4, inner.width / 2))
+        for (row, index) in (first..<names.count).prefix(inner.height).enumerated() {
+            let name = names[index]
+            let y = inner.y + row
+            let isSelected = index == selected
+            let base = isSelected ? (focused ? theme[.selected] : theme[.text].adding(.bold)) : theme[.text]
+            buffer.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), with: Cell(" ", style: base))
+            var x = inner.x
+            x += buffer.put(isSelected ? glyphs.selected + " " : "  ", x: x, y: y, style: base)
+            x += buffer.put(TextFormat.pad(name, nameWidth, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, style: base,
+                            maxWidth: inner.maxX - x)
+            guard let deploy = model.state.latestDeploy(in: name) else {
+                buffer.put("-", x: x, y: y, style: isSelected && focused ? base : theme[.muted], maxWidth: inner.maxX - x)
+                continue
+            }
+            x += buffer.put(deploy.version + " ", x: x, y: y, style: base, maxWidth: inner.maxX - x)
+            let (icon, role) = statusIcon(deploy.status, glyphs: glyphs)
+            let style = isSelected && focused ? base : theme[role]
+            let word = icon + " " + deploy.status.rawValue
+            buffer.put(CharacterWidth.of(word) <= inner.maxX - x ? word : icon, x: x, y: y, style: style, maxWidth: inner.maxX - x)
+        }
+    }
+
+    /// The icon and role of a deploy status.
+    public static func statusIcon(_ status: DeployStatus, glyphs: Glyphs) -> (String, ThemeRole) {
+        switch status {
+        case .requested: (glyphs.queued, .pending)
+        case .running: (glyphs.running, .running)
+        case .rollingBack: (glyphs.running, .critical)
+        case .succeeded: (glyphs.succeeded, .ok)
+        case .failed, .rolledBack: (glyphs.failed, .critical)
+        case .cancelled, .interrupted: (glyphs.cancelled, .warn)
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import GantryCore
+
+/// The selected stage's log: the exact command first, then its output; follows new lines
+/// unless scrolled; `/` search matches are highlighted. Lines are cut, never wrapped.
+public enum LogPanel {
+    /// One displayed line.
+    public struct Line: Equatable, Sendable {
+        public var text: String
+        public var role: ThemeRole
+    }
+
+    /// The lines of the selected stage, command first.
+    public static func lines(_ model: ConsoleModel) -> [Line] {
+        guard let deploy = model.selectedDeploy, let index = model.selectedStageIndex else { return [] }
+        let stage = deploy.stages[index]
+        var lines: [Line] = []
+        if !stage.command.isEmpty { lines.append(Line(text: "$ " + ShellQuote.join(stage.command), role: .command)) }
+        if stage.log.droppedCount > 0 {
+            lines.append(Line(text: "… \(stage.log.droppedCount) earlier lines are in the event log (gantry show \(deploy.id))",
+                              role: .muted))
+        }
+        for line in stage.log.lines {
+            let role: ThemeRole = switch line.stream {
+            case .stdout: .text
+            case .stderr: .warn
+            case .system: .muted
+            }
+            lines.append(Line(text: line.text, role: role))
+        }
+        if stage.status == .failed, !stage.reason.isEmpty { lines.append(Line(text: "failed: " + stage.reason, role: .critical)) }
+        return lines
+    }
+
+    /// Indexes of lines containing `query` (case-insensitive).
+    public static func matches(_ lines: [Line], query: String) -> [Int] {
+        guard !query.isEmpty else { return [] }
+        let needle = query.lowercased()
+        return lines.indices.filter { lines[$0].text.lowercased().contains(needle) }
+    }
+
+    public static func title(_ model: ConsoleModel, lines: [Line]) -> String {
+        guard let deploy = model.selectedDeploy, let index = model.selectedStageIndex else { return Panel.log.title }
+        var title = "\(Panel.log.title) · \(deploy.stages[index].id)"
+        title += model.ui.logScroll == 0 ? " · follow" : " · scrolled \(model.ui.logScroll) up (G follows)"
+        if !model.ui.search.isEmpty {
+            title += " · /\(model.ui.search) \(matches(lines, query: model.ui.search).count) matches"
+        }
+        return title
+    }
+
+    public static func draw(_ buffer: inout CellBuffer, _ rect: Rect, model: ConsoleModel, theme: Theme, focused: Bool) {
+        let glyphs = model.glyphs
+        let all = lines(model)
+        let inner = Box.draw(&buffer, rect, title: title(model, lines: all), focused: focused, theme: theme, glyphs: glyphs)
+        guard !inner.isEmpty else { return }
+        if all.isEmpty {
+            buffer.put(model.selectedDeploy == nil ? "no deploy selected" : "no output yet", x: inner.x + 1, y: inner.y,
+                       style: theme[.muted], maxWidth: inner.width - 1)
+            return
+        }
+        let scroll = min(max(0, model.ui.logScroll), max(0, all.count - inner.height))
+        let end = all.count - scroll
+        let start = max(0, end - inner.height)
+        let query = model.ui.search.lowercased()
+        for (row, index) in (start..<end).enumerated() {
+            let line = all[index]
+            let y = inner.y + row
+            let shown = TextFormat.fit(SafeText.sanitize(line.text), inner.width - 1, ellipsis: glyphs.ellipsis)
+            buffer.put(shown, x: inner.x + 1, y: y, style: theme[line.role])
+            if !query.isEmpty { highlight(&buffer, shown, query: query, x: inner.x + 1, y: y, style: theme[.searchHit]) }
+        }
+    }
+
+    /// Restyles every occurrence of `query` in the drawn `text`.
+    static func highlight(_ buffer: inout CellBuffer, _ text: String, query: String, x: Int, y: Int, style: CellStyle) {
+        let characters = Array(text)
+        let lowered = characters.map { Character($0.lowercased().count == 1 ? $0.lowercased() : String($0)) }
+        let needle = Array(query)
+        guard !needle.isEmpty, lowered.count >= needle.count else { return }
+        var columnAt: [Int] = []
+        var column = 0
+        for character in characters {
+            columnAt.append(column)
+            column += CharacterWidth.of(character)
+        }
+        var start = 0
+        while start <= lowered.count - needle.count {
+            if Array(lowered[start..<start + needle.count]) == needle {
+                let from = columnAt[start]
+                let last = start + needle.count - 1
+                let to = columnAt[last] + CharacterWidth.of(characters[last])
+                buffer.restyle(Rect(x: x + from, y: y, width: to - from, height: 1), style)
+                start += needle.count
+            } else {
+                start += 1
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import GantryConsole
+import GantryCore
+import GantryPipeline
+import GantryStore
+import GantryTerminal
+
+/// `gantry` (the default command): the live console on ./gantry.yaml and its event store.
+struct ConsoleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "console",
+        abstract: "The live console (the default): watch, tick, approve, deploy and roll back.",
+        discussion: """
+        Keys: arrows/j k move, tab switches panels, space ticks, a approves, R rolls back, \
+        d deploys, / searches the log, ? lists every key, q quits (deploys keep running).
+        Themes: --theme NAME|PATH, or GANTRY_THEME; built-in: dark, light, high-contrast, monochrome; \
+        files NAME.theme in ./themes override them. NO_COLOR turns colour off.
+        """)
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: "The theme: a name (dark, light, high-contrast, monochrome, or NAME.theme in ./themes) or a path.")
+    var theme: String?
+
+    @Flag(help: "Read-only: no key that changes anything (tick, approve, rollback, deploy).")
+    var readonly = false
+
+    @Option(help: "Who you are in the audit trail (default: $USER).")
+    var actor: String?
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let who = actor ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
+        guard !who.isEmpty, who.count <= 64, !who.unicodeScalars.contains(where: SafeText.isUnsafe) else {
+            throw CLIError("--actor must be 1-64 printable characters")
+        }
+        let pipeline = try loadPipeline()
+        let selectedTheme = try loadTheme(environment: environment)
+        let store = try openStore()
+        var setup = ConsoleSetup(store: store, actor: who, readOnly: readonly, theme: selectedTheme)
+        if let pipeline {
+            setup.app = pipeline.app
+            setup.environments = pipeline.environments.map(\.name)
+            for name in setup.environments {
+                if let policy = pipeline.deployPolicy(for: name) { setup.policies[name] = policy }
+            }
+        }
+        let status = try ConsoleLoop.run(setup)
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    private func loadPipeline() throws -> PipelineFile? {
+        let exists = FileManager.default.fileExists(atPath: storeOptions.file)
+        if !exists && storeOptions.store != nil { return nil }
+        do {
+            return try PipelineLoader.load(path: storeOptions.file)
+        } catch {
+            var message = error.description
+            if !exists {
+                message += "\nrun gantry in a directory with a gantry.yaml, pass --file PATH (or --store PATH to watch a log), or try `gantry demo`"
+            }
+            throw CLIError(message)
+        }
+    }
+
+    private func loadTheme(environment: [String: String]) throws -> Theme {
+        let pipelineDirectory = (storeOptions.file as NSString).deletingLastPathComponent
+        var directories = [FileManager.default.currentDirectoryPath + "/themes"]
+        if !pipelineDirectory.isEmpty { directories.insert(pipelineDirectory + "/themes", at: 0) }
+        do {
+            return try ThemeLoader.resolve(flag: theme, environment: environment, searchDirectories: directories)
+        } catch {
+            throw CLIError("theme: \(error.description)")
+        }
+    }
+
+    private func openStore() throws -> SQLiteEventStore {
+        let path = storeOptions.storePath
+        if readonly && !FileManager.default.fileExists(atPath: path) {
+            throw CLIError("no event store at \(path) yet (run without --readonly to create it)")
+        }
+        if !readonly {
+            try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                     withIntermediateDirectories: true)
+        }
+        return try storeOptions.open(readOnly: readonly)
+    }
+}

@@ -1,0 +1,248 @@
+import Foundation
+import GantryConsole
+import GantryCore
+import XCTest
+
+/// Keys → intents, and intents → state changes and effects (the events the console appends).
+final class KeyMapTests: XCTestCase {
+    func testMainViewKeys() {
+        let expected: [(Key, Intent)] = [
+            (.up, .moveUp), (.character("k"), .moveUp), (.down, .moveDown), (.character("j"), .moveDown),
+            (.pageUp, .pageUp), (.pageDown, .pageDown), (.character("g"), .top), (.character("G"), .bottom),
+            (.tab, .nextPanel), (.backTab, .previousPanel), (.enter, .open), (.character(" "), .toggleTick),
+            (.character("a"), .approve), (.character("R"), .rollback), (.character("d"), .deploy),
+            (.character("/"), .startSearch), (.character("n"), .nextMatch), (.character("N"), .previousMatch),
+            (.escape, .clearSearch), (.character("?"), .help), (.character("q"), .quit),
+            (.click(column: 3, row: 4), .click(column: 3, row: 4)), (.scrollUp, .moveUp),
+        ]
+        for (key, intent) in expected {
+            XCTAssertEqual(KeyMap.intent(for: key, overlay: .none, readOnly: false), intent, "\(key)")
+        }
+        XCTAssertNil(KeyMap.intent(for: .character("r"), overlay: .none, readOnly: false), "lower-case r does nothing")
+        XCTAssertNil(KeyMap.intent(for: .character("x"), overlay: .none, readOnly: false))
+    }
+
+    func testReadOnlyRemovesEveryKeyThatChangesAnything() {
+        for key in [Key.character(" "), .character("a"), .character("R"), .character("d")] {
+            XCTAssertNil(KeyMap.intent(for: key, overlay: .none, readOnly: true), "\(key)")
+        }
+        XCTAssertEqual(KeyMap.intent(for: .character("q"), overlay: .none, readOnly: true), .quit)
+        XCTAssertEqual(KeyMap.intent(for: .character("/"), overlay: .none, readOnly: true), .startSearch)
+        var model = SampleDeploys.model(.canary)
+        model.readOnly = true
+        for key in [Key.character(" "), .character("a"), .character("R"), .character("d")] {
+            XCTAssertEqual(ConsoleUpdate.handle(key, model: &model, size: .small), [])
+            XCTAssertEqual(model.ui.overlay, .none)
+        }
+        XCTAssertEqual(model.ui.message, "read-only console: 'd' is off")
+    }
+
+    func testOverlayKeys() {
+        let prompt = Overlay.prompt(Prompt(purpose: .search, title: "t", label: "l"))
+        XCTAssertEqual(KeyMap.intent(for: .character("q"), overlay: prompt, readOnly: false), .type("q"))
+        XCTAssertEqual(KeyMap.intent(for: .enter, overlay: prompt, readOnly: false), .submit)
+        XCTAssertEqual(KeyMap.intent(for: .escape, overlay: prompt, readOnly: false), .cancel)
+        XCTAssertEqual(KeyMap.intent(for: .backspace, overlay: prompt, readOnly: false), .erase)
+        let confirm = Overlay.confirm(Confirmation(action: .rollback(deploy: DeployID("d"), environment: "e", target: nil),
+                                                   title: "t", lines: [], confirmLabel: "Go"))
+        XCTAssertEqual(KeyMap.intent(for: .tab, overlay: confirm, readOnly: false), .switchButton)
+        XCTAssertEqual(KeyMap.intent(for: .character("R"), overlay: confirm, readOnly: false), nil, "R twice does not confirm")
+        XCTAssertEqual(KeyMap.intent(for: .escape, overlay: confirm, readOnly: false), .cancel)
+        XCTAssertEqual(KeyMap.intent(for: .character("?"), overlay: .help, readOnly: false), .cancel)
+    }
+
+    // MARK: - Navigation
+
+    func testTabCyclesPanelsAndArrowsMoveSelections() {
+        var model = SampleDeploys.model(.canary)
+        model.ui.focus = .environments
+        _ = ConsoleUpdate.handle(.up, model: &model, size: .small)
+        XCTAssertEqual(model.selectedEnvironment, "staging")
+        _ = ConsoleUpdate.handle(.character("j"), model: &model, size: .small)
+        XCTAssertEqual(model.selectedEnvironment, "production")
+        _ = ConsoleUpdate.handle(.down, model: &model, size: .small)
+        XCTAssertEqual(model.selectedEnvironment, "production", "stops at the end")
+        var order: [Panel] = []
+        for _ in 0..<5 {
+            _ = ConsoleUpdate.handle(.tab, model: &model, size: .small)
+            order.append(model.ui.focus)
+        }
+        XCTAssertEqual(order, [.pipeline, .checklist, .metrics, .log, .environments])
+        _ = ConsoleUpdate.handle(.backTab, model: &model, size: .small)
+        XCTAssertEqual(model.ui.focus, .log)
+        model.ui.focus = .pipeline
+        XCTAssertEqual(model.selectedStageIndex, 4, "follows the running stage")
+        _ = ConsoleUpdate.handle(.up, model: &model, size: .small)
+        XCTAssertEqual(model.selectedStageIndex, 3)
+        _ = ConsoleUpdate.handle(.enter, model: &model, size: .small)
+        XCTAssertEqual(model.ui.focus, .log)
+        model.ui.stage = nil
+        _ = ConsoleUpdate.handle(.up, model: &model, size: .small)
+        XCTAssertEqual(model.ui.logScroll, 1)
+        _ = ConsoleUpdate.handle(.character("G"), model: &model, size: .small)
+        XCTAssertEqual(model.ui.logScroll, 0)
+    }
+
+    func testMouseClicksSelectPanelsStagesAndItems() {
+        var model = SampleDeploys.model(.canary)
+        let layout = model.layout(.small)
+        let pipeline = layout.inner(.pipeline)
+        _ = ConsoleUpdate.handle(.click(column: pipeline.x + 5, row: pipeline.y + 1), model: &model, size: .small)
+        XCTAssertEqual(model.ui.focus, .pipeline)
+        XCTAssertEqual(model.selectedStageIndex, 1)
+        let checklist = layout.inner(.checklist)
+        _ = ConsoleUpdate.handle(.click(column: checklist.x + 3, row: checklist.y + 2), model: &model, size: .small)
+        XCTAssertEqual(model.ui.focus, .checklist)
+        XCTAssertEqual(model.ui.item, 2)
+        let environments = layout.inner(.environments)
+        _ = ConsoleUpdate.handle(.click(column: environments.x + 1, row: environments.y), model: &model, size: .small)
+        XCTAssertEqual(model.selectedEnvironment, "staging")
+        _ = ConsoleUpdate.handle(.click(column: 1, row: 23), model: &model, size: .small)
+        XCTAssertEqual(model.ui.focus, .environments, "a click outside panels changes nothing")
+    }
+
+    func testSearchPromptAndMatches() {
+        var model = SampleDeploys.model(.canary)
+        _ = ConsoleUpdate.handle(.character("/"), model: &model, size: .small)
+        for character in "scaled" { _ = ConsoleUpdate.handle(.character(character), model: &model, size: .small) }
+        _ = ConsoleUpdate.handle(.enter, model: &model, size: .small)
+        XCTAssertEqual(model.ui.search, "scaled")
+        XCTAssertEqual(model.ui.focus, .log)
+        XCTAssertEqual(model.ui.overlay, .none)
+        _ = ConsoleUpdate.handle(.character("n"), model: &model, size: .small)
+        XCTAssertEqual(model.ui.logScroll, 1, "scrolled so the older match is on screen")
+        _ = ConsoleUpdate.handle(.character("N"), model: &model, size: .small)
+        XCTAssertEqual(model.ui.logScroll, 1, "the newer match shows too")
+        _ = ConsoleUpdate.handle(.escape, model: &model, size: .small)
+        XCTAssertEqual(model.ui.search, "")
+    }
+
+    // MARK: - Intents that append events
+
+    func testTickWithNoteAppendsTick() {
+        var model = SampleDeploys.model(.gated, actor: "carol")
+        model.ui.focus = .checklist
+        model.ui.item = 3
+        XCTAssertEqual(ConsoleUpdate.handle(.character(" "), model: &model, size: .small), [])
+        guard case .prompt(let prompt) = model.ui.overlay else { return XCTFail("no note prompt") }
+        XCTAssertEqual(prompt.label, "Note (optional, enter to skip):")
+        for character in "wiki/rb" { _ = ConsoleUpdate.handle(.character(character), model: &model, size: .small) }
+        let effects = ConsoleUpdate.handle(.enter, model: &model, size: .small)
+        XCTAssertEqual(effects, [.append(deploy: SampleDeploys.production,
+                                         payload: .checklistItemTicked(checklist: "pre-deploy", item: "rollback-plan", note: "wiki/rb"),
+                                         newStream: false)])
+        XCTAssertEqual(model.ui.overlay, .none)
+    }
+
+    func testUntickAutomaticItemsAndRequiredEvidence() {
+        var model = SampleDeploys.model(.gated)
+        model.ui.focus = .checklist
+        model.ui.item = 1
+        XCTAssertEqual(ConsoleUpdate.handle(.character(" "), model: &model, size: .small),
+                       [.append(deploy: SampleDeploys.production,
+                                payload: .checklistItemUnticked(checklist: "pre-deploy", item: "review", note: ""), newStream: false)])
+        model.ui.item = 0
+        XCTAssertEqual(ConsoleUpdate.handle(.character(" "), model: &model, size: .small), [])
+        XCTAssertEqual(model.ui.message, "tests is verified by its command (./scripts/ci-status 2.1.0), not by hand")
+        // Evidence required: an empty note is refused, the prompt stays.
+        var failed = SampleDeploys.model(.failed)
+        failed.state = SampleDeploys.state(.gated)
+        failed.state.deploys = SampleDeploys.state(.gated).deploys
+        var fresh = SampleDeploys.model(.gated)
+        fresh.state = Reducer.fold(SampleDeploys.events(.gated).prefix(while: {
+            if case .checklistItemTicked(_, "backup", _) = $0.payload { return false }
+            return true
+        }).enumerated().map { $0.element.numbered(seq: Int64($0.offset + 1), streamVersion: 0) })
+        fresh.ui.focus = .checklist
+        fresh.ui.item = 2
+        _ = ConsoleUpdate.handle(.character(" "), model: &fresh, size: .small)
+        XCTAssertEqual(ConsoleUpdate.handle(.enter, model: &fresh, size: .small), [])
+        guard case .prompt(let prompt) = fresh.ui.overlay else { return XCTFail("prompt closed") }
+        XCTAssertEqual(prompt.error, "this item needs evidence: type a note")
+    }
+
+    func testApproveChecksTheRulesFirst() {
+        var carol = SampleDeploys.model(.gated, actor: "carol")
+        XCTAssertEqual(ConsoleUpdate.handle(.character("a"), model: &carol, size: .small),
+                       [.append(deploy: SampleDeploys.production, payload: .approvalGiven(scope: "production", comment: ""), newStream: false)])
+        XCTAssertEqual(carol.ui.message, "approved production as carol")
+        var bob = SampleDeploys.model(.gated, actor: "bob")
+        XCTAssertEqual(ConsoleUpdate.handle(.character("a"), model: &bob, size: .small), [])
+        XCTAssertEqual(bob.ui.message, "bob already approved production")
+        var alice = SampleDeploys.model(.gated, actor: "alice")
+        XCTAssertEqual(ConsoleUpdate.handle(.character("a"), model: &alice, size: .small), [])
+        XCTAssertEqual(alice.ui.message, "alice requested this deploy; self-approval is off for production")
+        var mallory = SampleDeploys.model(.gated, actor: "mallory")
+        XCTAssertEqual(ConsoleUpdate.handle(.character("a"), model: &mallory, size: .small), [])
+        XCTAssertEqual(mallory.ui.message, "mallory may not approve production (approvers: alice, bob, carol)")
+        var finished = SampleDeploys.model(.failed, actor: "carol")
+        XCTAssertEqual(ConsoleUpdate.handle(.character("a"), model: &finished, size: .small), [])
+    }
+
+    func testRollbackAsksOnceWithCancelAsDefault() {
+        var model = SampleDeploys.model(.canary, actor: "carol")
+        XCTAssertEqual(ConsoleUpdate.handle(.character("R"), model: &model, size: .small), [])
+        XCTAssertEqual(ConsoleUpdate.handle(.enter, model: &model, size: .small), [], "enter on the default (Cancel) does nothing")
+        XCTAssertEqual(model.ui.overlay, .none)
+        XCTAssertEqual(model.ui.message, "cancelled")
+        _ = ConsoleUpdate.handle(.character("R"), model: &model, size: .small)
+        XCTAssertEqual(ConsoleUpdate.handle(.escape, model: &model, size: .small), [])
+        _ = ConsoleUpdate.handle(.character("R"), model: &model, size: .small)
+        _ = ConsoleUpdate.handle(.tab, model: &model, size: .small)
+        XCTAssertEqual(ConsoleUpdate.handle(.enter, model: &model, size: .small),
+                       [.append(deploy: SampleDeploys.production,
+                                payload: .rollbackRequested(reason: "requested by carol from the console"), newStream: false)])
+        var rolling = SampleDeploys.model(.rollingBack)
+        XCTAssertEqual(ConsoleUpdate.handle(.character("R"), model: &rolling, size: .small), [])
+        XCTAssertEqual(rolling.ui.overlay, .none)
+        XCTAssertEqual(rolling.ui.message, "production-2.1.0-1800000600 is already rolling back")
+    }
+
+    func testDeployAsksVersionValidatesItAndProductionAsksForItsName() {
+        var model = SampleDeploys.model(.failed, actor: "alice")
+        model.ui.environment = 0
+        _ = ConsoleUpdate.handle(.character("d"), model: &model, size: .small)
+        for character in "2.2.0" { _ = ConsoleUpdate.handle(.character(character), model: &model, size: .small) }
+        let staging = ConsoleUpdate.handle(.enter, model: &model, size: .small)
+        let id = DeployID("staging-2.2.0-\(Int(model.now.timeIntervalSince1970))")
+        XCTAssertEqual(staging, [.append(deploy: id, payload: .deployRequested(environment: "staging", version: "2.2.0",
+                                                                                policy: SampleDeploys.stagingPolicy), newStream: true)])
+        model.ui.environment = 1
+        _ = ConsoleUpdate.handle(.character("d"), model: &model, size: .small)
+        for character in "2.2.0" { _ = ConsoleUpdate.handle(.character(character), model: &model, size: .small) }
+        XCTAssertEqual(ConsoleUpdate.handle(.enter, model: &model, size: .small), [])
+        guard case .prompt(let confirm) = model.ui.overlay else { return XCTFail("no confirmation") }
+        XCTAssertEqual(confirm.label, "Type 'production' to confirm:")
+        for character in "prod" { _ = ConsoleUpdate.handle(.character(character), model: &model, size: .small) }
+        XCTAssertEqual(ConsoleUpdate.handle(.enter, model: &model, size: .small), [])
+        for character in "uction" { _ = ConsoleUpdate.handle(.character(character), model: &model, size: .small) }
+        let effects = ConsoleUpdate.handle(.enter, model: &model, size: .small)
+        XCTAssertEqual(effects.count, 1)
+        guard case .append(let deploy, .deployRequested(let environment, let version, _), true) = effects.first else {
+            return XCTFail("no deploy request")
+        }
+        XCTAssertEqual([deploy.rawValue, environment, version],
+                       ["production-2.2.0-\(Int(model.now.timeIntervalSince1970))", "production", "2.2.0"])
+        // A deploy in progress blocks another.
+        var busy = SampleDeploys.model(.canary)
+        _ = ConsoleUpdate.handle(.character("d"), model: &busy, size: .small)
+        XCTAssertEqual(busy.ui.message, "production has a deploy in progress (2.1.0); wait or roll back")
+    }
+
+    func testPromptRefusesControlCharacters() {
+        var model = SampleDeploys.model(.canary)
+        _ = ConsoleUpdate.handle(.character("/"), model: &model, size: .small)
+        _ = ConsoleUpdate.handle(.character("\u{1B}"), model: &model, size: .small)
+        _ = ConsoleUpdate.handle(.character("x"), model: &model, size: .small)
+        guard case .prompt(let prompt) = model.ui.overlay else { return XCTFail("no prompt") }
+        XCTAssertEqual(prompt.text, "x")
+    }
+
+    func testQuitAndHelp() {
+        var model = SampleDeploys.model(.canary)
+        XCTAssertEqual(ConsoleUpdate.handle(.character("?"), model: &model, size: .small), [])
+        XCTAssertEqual(model.ui.overlay, .help)
+        XCTAssertEqual(ConsoleUpdate.handle(.character("q"), model: &model, size: .small), [], "q closes help first")
+        XCTAssertEqual(ConsoleUpdate.handle(.character("q"), model: &model, size: .small), [.quit])
+    }
+}
