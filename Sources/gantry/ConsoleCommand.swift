@@ -36,8 +36,15 @@ struct ConsoleCommand: ParsableCommand {
             throw CLIError("--actor must be 1-64 printable characters")
         }
         let pipeline = try loadPipeline()
-        let selectedTheme = try loadTheme(environment: environment)
         let store = try openStore()
+        try runWith(store: store, pipeline: pipeline, who: who)
+    }
+
+    /// Runs the console on an open store (`gantry demo` hands its own).
+    func runWith(store: SQLiteEventStore, pipeline: PipelineFile?, who: String? = nil) throws {
+        let environment = ProcessInfo.processInfo.environment
+        let who = who ?? actor ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
+        let selectedTheme = try loadTheme(environment: environment)
         var setup = ConsoleSetup(store: store, actor: who, readOnly: readonly, theme: selectedTheme)
         if let pipeline {
             setup.app = pipeline.app

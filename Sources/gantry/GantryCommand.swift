@@ -9,11 +9,9 @@ struct GantryCommand: AsyncParsableCommand {
         discussion: """
         Gantry reads a pipeline file (gantry.yaml) and keeps every fact of every deploy in an \
         event log (.gantry/events.sqlite beside the pipeline file, or --store PATH).
-
-        Coming next (not in this build yet):
-          gantry demo                    a simulated cluster, a demo pipeline and the console
+        New here? Run `gantry demo`: a simulated cluster, a demo pipeline and the console.
         """,
-        subcommands: [ConsoleCommand.self, SimCommand.self, DeployCommand.self, RollbackCommand.self, ApproveCommand.self,
+        subcommands: [ConsoleCommand.self, DemoCommand.self, AgentCommand.self, SimCommand.self, DeployCommand.self, RollbackCommand.self, ApproveCommand.self,
                       TickCommand.self, ResumeCommand.self, CheckCommand.self, HistoryCommand.self, ShowCommand.self,
                       ExportCommand.self],
         defaultSubcommand: ConsoleCommand.self

@@ -29,6 +29,7 @@ struct GateWaiter {
             if status.summary != lastSummary {
                 lastSummary = status.summary
                 recorder.log(gate, .system, "waiting: \(status.summary)")
+                recorder.flush()
             }
             let arrived = try await nextEvent(after: lastSeq, deadline: deadline)
             if !arrived { throw ExecutorError.refused("gate \(gate) cannot open: \(status.summary)") }
