@@ -157,6 +157,39 @@ final class ConsoleEndToEndTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("bad.theme:2: key 'selectd': unknown key (did you mean 'selected'?)"), result.stderr)
     }
 
+    func testDeployFromThePipelineFileAsksTheVersionAndProductionsName() throws {
+        let tmux = try TmuxSession(seed: nil)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        try FileManager.default.copyItem(atPath: root.appendingPathComponent("examples/canary.yaml").path,
+                                         toPath: tmux.directory + "/gantry.yaml")
+        try tmux.start(["--store", tmux.store, "--actor", "alice"])
+        tmux.waitFor(text: "▶ staging")
+        try tmux.keys("d")
+        tmux.waitFor(text: "Version (image tag) to deploy:")
+        try tmux.literal("-rf")
+        try tmux.keys("Enter")
+        tmux.waitFor(text: "a version may not start with '-' or '.'")
+        try tmux.keys("BSpace", "BSpace", "BSpace")
+        try tmux.literal("2.2.0")
+        try tmux.keys("Enter")
+        tmux.waitFor(text: "requested 2.2.0 → staging")
+        let request = try XCTUnwrap(tmux.events().last)
+        guard case .deployRequested("staging", "2.2.0", let policy) = request.payload else { return XCTFail("\(request.payload)") }
+        XCTAssertFalse(policy.stages.isEmpty)
+        XCTAssertEqual(request.actor, "alice")
+        try tmux.keys("j", "d")
+        tmux.waitFor(text: "Deploy to production")
+        try tmux.literal("2.2.0")
+        try tmux.keys("Enter")
+        tmux.waitFor(text: "Type 'production' to confirm:")
+        try tmux.literal("staging")
+        try tmux.keys("Enter")
+        tmux.waitFor(text: "type 'production' exactly, or esc to cancel")
+        try tmux.keys("Escape")
+        tmux.waitFor("the prompt to close") { !$0.contains("Type 'production'") }
+        XCTAssertEqual(try tmux.events().count, 1, "nothing appended without the typed name")
+    }
+
     func testWithoutATerminalItSaysSo() throws {
         let tmux = try TmuxSession(seed: .canary)
         let result = try BuiltBinary.run("gantry", ["--store", tmux.store])
