@@ -114,6 +114,15 @@ final class ConsoleEndToEndTests: XCTestCase {
         XCTAssertFalse(screen.contains("Environments"), "the alternate screen is gone:\n\(screen)")
     }
 
+    func testCrashSignalRestoresTheTerminalThenDies() throws {
+        let tmux = try session(.canary)
+        XCTAssertEqual(kill(try XCTUnwrap(tmux.pid), SIGSEGV), 0)
+        XCTAssertEqual(tmux.waitForExit(), "EXIT 139", "dies of the signal after restoring")
+        XCTAssertEqual(tmux.file("stty.after"), tmux.file("stty.before"))
+        let screen = tmux.waitFor(text: "DONE")
+        XCTAssertFalse(screen.contains("Environments"), "the alternate screen is gone:\n\(screen)")
+    }
+
     func testSIGHUPAndCtrlCRestoreTheTerminal() throws {
         let hup = try session(.canary)
         XCTAssertEqual(kill(try XCTUnwrap(hup.pid), SIGHUP), 0)
