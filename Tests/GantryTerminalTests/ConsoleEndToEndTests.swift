@@ -143,8 +143,9 @@ final class ConsoleEndToEndTests: XCTestCase {
         usleep(200_000)
         XCTAssertFalse(tmux.capture().contains("[ Roll back ]"))
         try tmux.keys("?")
-        let help = tmux.waitFor(text: "Keys")
-        XCTAssertTrue(help.contains("read-only: keys that change anything are off"), help)
+        let help = tmux.waitFor(text: "read-only: keys that change anything are off")
+        XCTAssertTrue(help.contains("quit (deploys keep running)"), help)
+        XCTAssertFalse(help.contains("roll back (asks once"), help)
         XCTAssertEqual(try tmux.events().count, SampleDeploys.events(.gated).count)
     }
 
