@@ -52,6 +52,18 @@ public struct CellBuffer: Equatable, Sendable {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(width, maxWidth.map { x + max(0, $0) } ?? width)
         var column = x
+        // Fast path: printable ASCII needs no sanitizing, grapheme breaking or width lookup.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            for byte in text.utf8 {
+                if column >= limit { break }
+                if column >= 0 {
+                    clearWide(at: column, row: y)
+                    cells[y * width + column] = Cell(String(UnicodeScalar(byte)), style: style)
+                }
+                column += 1
+            }
+            return max(0, column - x)
+        }
         for character in SafeText.sanitize(text) {
             if column >= limit { break }
             var glyph = String(character)

@@ -63,11 +63,13 @@ struct ConsoleCommand: ParsableCommand {
         do {
             return try PipelineLoader.load(path: storeOptions.file)
         } catch {
-            var message = error.description
+            var stderr = StandardError()
+            print(error.description, to: &stderr)
             if !exists {
-                message += "\nrun gantry in a directory with a gantry.yaml, pass --file PATH (or --store PATH to watch a log), or try `gantry demo`"
+                print("run gantry in a directory with a gantry.yaml, pass --file PATH (or --store PATH to watch a log), or try `gantry demo`",
+                      to: &stderr)
             }
-            throw CLIError(message)
+            throw ExitCode.failure
         }
     }
 

@@ -71,28 +71,50 @@ enum ConsoleLoop {
         defer { subscription.cancel() }
 
         var lastFrame: CellBuffer?
+        var needsRender = true
+        var keyPressed = false
+        var lastPresent: UInt64 = 0
         while true {
             let (events, failure) = inbox.take()
             for event in events where event.seq > model.state.lastSeq { Reducer.reduce(into: &model.state, event) }
+            if !events.isEmpty { needsRender = true }
             if let failure {
                 model.ui.message = failure
                 model.ui.messageIsError = true
+                needsRender = true
             }
-            model.now = Date()
             let size = terminal.size
-            let frame = ConsoleScreen.render(model, theme: theme, size: size)
-            if frame != lastFrame {
-                terminal.present(frame)
-                lastFrame = frame
-            }
+            if size != lastFrame.map({ TerminalSize(columns: $0.width, rows: $0.height) }) { needsRender = true }
             // Durations tick once a second while something runs; otherwise sleep until woken.
             let running = model.state.environments.values.contains { $0.activeDeploy != nil }
-            switch terminal.wait(timeoutMilliseconds: running ? 1000 : -1) {
+            var timeout: Int32 = running ? 1000 : -1
+            if needsRender {
+                // A key redraws at once; a stream of store events at most ~60 times a second.
+                let sinceMs = Int32(min(1000, (DispatchTime.now().uptimeNanoseconds &- lastPresent) / 1_000_000))
+                if keyPressed || sinceMs >= 16 {
+                    model.now = Date()
+                    let frame = ConsoleScreen.render(model, theme: theme, size: size)
+                    if frame != lastFrame {
+                        terminal.present(frame)
+                        lastFrame = frame
+                    }
+                    lastPresent = DispatchTime.now().uptimeNanoseconds
+                    needsRender = false
+                    keyPressed = false
+                } else {
+                    timeout = 16 - sinceMs
+                }
+            }
+            switch terminal.wait(timeoutMilliseconds: timeout) {
             case .signal(let number):
                 return 128 + number
-            case .timeout, .poked:
+            case .timeout:
+                needsRender = true
+            case .poked:
                 continue
             case .input:
+                needsRender = true
+                keyPressed = true
                 for key in terminal.readKeys() {
                     for effect in ConsoleUpdate.handle(key, model: &model, size: size) {
                         switch effect {

@@ -114,6 +114,15 @@ final class ConsoleEndToEndTests: XCTestCase {
         XCTAssertFalse(screen.contains("Environments"), "the alternate screen is gone:\n\(screen)")
     }
 
+    func testCrashSignalRestoresTheTerminalThenDies() throws {
+        let tmux = try session(.canary)
+        XCTAssertEqual(kill(try XCTUnwrap(tmux.pid), SIGSEGV), 0)
+        XCTAssertEqual(tmux.waitForExit(), "EXIT 139", "dies of the signal after restoring")
+        XCTAssertEqual(tmux.file("stty.after"), tmux.file("stty.before"))
+        let screen = tmux.waitFor(text: "DONE")
+        XCTAssertFalse(screen.contains("Environments"), "the alternate screen is gone:\n\(screen)")
+    }
+
     func testSIGHUPAndCtrlCRestoreTheTerminal() throws {
         let hup = try session(.canary)
         XCTAssertEqual(kill(try XCTUnwrap(hup.pid), SIGHUP), 0)
@@ -134,8 +143,9 @@ final class ConsoleEndToEndTests: XCTestCase {
         usleep(200_000)
         XCTAssertFalse(tmux.capture().contains("[ Roll back ]"))
         try tmux.keys("?")
-        let help = tmux.waitFor(text: "Keys")
-        XCTAssertTrue(help.contains("read-only: keys that change anything are off"), help)
+        let help = tmux.waitFor(text: "read-only: keys that change anything are off")
+        XCTAssertTrue(help.contains("quit (deploys keep running)"), help)
+        XCTAssertFalse(help.contains("roll back (asks once"), help)
         XCTAssertEqual(try tmux.events().count, SampleDeploys.events(.gated).count)
     }
 
@@ -155,6 +165,39 @@ final class ConsoleEndToEndTests: XCTestCase {
         let result = try BuiltBinary.run("gantry", ["--store", tmux.store, "--theme", tmux.directory + "/bad.theme"])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.contains("bad.theme:2: key 'selectd': unknown key (did you mean 'selected'?)"), result.stderr)
+    }
+
+    func testDeployFromThePipelineFileAsksTheVersionAndProductionsName() throws {
+        let tmux = try TmuxSession(seed: nil)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        try FileManager.default.copyItem(atPath: root.appendingPathComponent("examples/canary.yaml").path,
+                                         toPath: tmux.directory + "/gantry.yaml")
+        try tmux.start(["--store", tmux.store, "--actor", "alice"])
+        tmux.waitFor(text: "▶ staging")
+        try tmux.keys("d")
+        tmux.waitFor(text: "Version (image tag) to deploy:")
+        try tmux.literal("-rf")
+        try tmux.keys("Enter")
+        tmux.waitFor(text: "a version may not start with '-' or '.'")
+        try tmux.keys("BSpace", "BSpace", "BSpace")
+        try tmux.literal("2.2.0")
+        try tmux.keys("Enter")
+        tmux.waitFor(text: "requested 2.2.0 → staging")
+        let request = try XCTUnwrap(tmux.events().last)
+        guard case .deployRequested("staging", "2.2.0", let policy) = request.payload else { return XCTFail("\(request.payload)") }
+        XCTAssertFalse(policy.stages.isEmpty)
+        XCTAssertEqual(request.actor, "alice")
+        try tmux.keys("j", "d")
+        tmux.waitFor(text: "Deploy to production")
+        try tmux.literal("2.2.0")
+        try tmux.keys("Enter")
+        tmux.waitFor(text: "Type 'production' to confirm:")
+        try tmux.literal("staging")
+        try tmux.keys("Enter")
+        tmux.waitFor(text: "type 'production' exactly, or esc to cancel")
+        try tmux.keys("Escape")
+        tmux.waitFor("the prompt to close") { !$0.contains("Type 'production'") }
+        XCTAssertEqual(try tmux.events().count, 1, "nothing appended without the typed name")
     }
 
     func testWithoutATerminalItSaysSo() throws {

@@ -101,7 +101,7 @@ final class TmuxSession {
     func keys(_ names: String...) throws { try run(["send-keys"] + names) }
 
     /// Sends literal text (also raw escape sequences, e.g. an SGR mouse click).
-    func literal(_ text: String) throws { try run(["send-keys", "-l", text]) }
+    func literal(_ text: String) throws { try run(["send-keys", "-l", "--", text]) }
 
     /// A left click at a 0-based cell, as the SGR mouse sequences xterm sends.
     func click(column: Int, row: Int) throws {
