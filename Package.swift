@@ -52,7 +52,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "gantry-bench", dependencies: [
-            "GantryCore", "GantryStore",
+            "GantryCore", "GantryStore", "GantryConsole",
         ]),
         // A helper process for the store's two-process and crash tests.
         .executableTarget(name: "gantry-probe", dependencies: [

@@ -27,6 +27,9 @@ let foldRate = Double(foldCount) / foldSeconds
 Bench.report("fold throughput (\(foldCount) events)", Bench.rate(foldCount, foldSeconds),
              target: ">= 5M events/s", met: foldRate >= 5e6)
 
+// MARK: - Console
+ComposeBench.run()
+
 // MARK: - Store
 let appendCount = option("--append", 200_000)
 let replayCount = option("--replay", 1_000_000)
