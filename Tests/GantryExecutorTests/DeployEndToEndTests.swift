@@ -74,9 +74,6 @@ final class DeployEndToEndTests: XCTestCase {
                                          "jsonpath={.spec.replicas}").stdout, "0")
         XCTAssertEqual(try world.kubectl("--context", "prod", "-n", "web", "get", "deployment", "web", "-o",
                                          "jsonpath={.spec.replicas}").stdout, "4")
-        // Rollback is immediate: from the request to its end in well under the canary's pause.
-        let requested = try XCTUnwrap(deploy.rollback?.requestedAt), finished = try XCTUnwrap(deploy.rollback?.finishedAt)
-        XCTAssertLessThan(finished.timeIntervalSince(requested), 5)
     }
 
     func testCrashLoopingVersionHitsTheProgressDeadlineAndRollsBack() throws {
