@@ -48,7 +48,7 @@ final class DeployEndToEndTests: XCTestCase {
         XCTAssertEqual(deploy.status, .succeeded)
         XCTAssertEqual(deploy.requestedBy, "alice")
         XCTAssertEqual(deploy.stages.map(\.status), [.succeeded, .succeeded])
-        XCTAssertGreaterThanOrEqual(deploy.metrics["error-rate"]?.totalCount ?? 0, 2)
+        XCTAssertGreaterThanOrEqual(deploy.metrics["error-rate"]?.totalCount ?? 0, 1, "the watch window sampled the error rate")
         XCTAssertEqual(state.environments["staging"]?.currentVersion, "1.1.0")
         XCTAssertNil(state.environments["staging"]?.lease)
     }

@@ -36,14 +36,20 @@ public final class Recorder: @unchecked Sendable {
         return events[0]
     }
 
-    /// Buffers one output line of a stage; flushed every 256 lines or by `flush()`.
+    /// Buffers one output line of a stage; written within 100 ms, at 256 lines, before the next
+    /// event, or by `flush()` — so a quiet step's output still shows up at once.
     public func log(_ stage: String, _ stream: LogStream, _ line: String) {
         lock.lock()
         defer { lock.unlock() }
         let text = SafeText.sanitize(redactor.redact(line))
+        let wasEmpty = pendingLogs.isEmpty
         pendingLogs.append(PendingEvent(time: Date(), actor: actor, deploy: deploy,
                                         payload: .stageLogged(stage: stage, stream: stream, line: text)))
-        if pendingLogs.count >= 256 { try? flushLocked() }
+        if pendingLogs.count >= 256 {
+            try? flushLocked()
+        } else if wasEmpty {
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(100)) { [weak self] in self?.flush() }
+        }
     }
 
     /// Writes buffered log lines.
