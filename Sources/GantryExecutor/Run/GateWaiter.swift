@@ -19,6 +19,7 @@ struct GateWaiter {
         var lastSummary = ""
         let deadline = timeout.map { ContinuousClock.now + .milliseconds(Int($0 * 1000)) }
         while true {
+            try Task.checkCancellation()
             let (state, lastSeq) = try fold()
             guard let current = state.deploys[deploy] else { throw ExecutorError.refused("deploy \(deploy) vanished") }
             let status = GateRules.evaluate(gate: gate, in: current)
@@ -51,6 +52,9 @@ struct GateWaiter {
         return try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
                 for try await event in store.subscribe(after: seq) where event.deploy == deploy { return true }
+                // The subscription ended without an event (the store is closing): look again after a
+                // pause rather than at once, so a closed store can never make this loop spin.
+                try await Task.sleep(for: .milliseconds(250))
                 return true
             }
             if let deadline {
