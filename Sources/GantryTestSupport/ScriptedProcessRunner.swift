@@ -28,11 +28,20 @@ public final class ScriptedProcessRunner: ProcessRunner, @unchecked Sendable {
     private var steps: [Step]
     private var calls: [[String]] = []
     private var problems: [String] = []
+    private var workingDirectories: [String?] = []
+    private let normalize: @Sendable ([String]) -> [String]
 
-    public init(_ steps: [Step]) { self.steps = steps }
+    /// `normalize` rewrites each argv before it is compared (e.g. a random container name to a fixed one).
+    public init(_ steps: [Step], normalize: @escaping @Sendable ([String]) -> [String] = { $0 }) {
+        self.steps = steps
+        self.normalize = normalize
+    }
 
-    /// Every argv run so far, in order.
+    /// Every argv run so far, in order (normalized).
     public var ran: [[String]] { lock.withLock { calls } }
+
+    /// The working directory of every command run so far, in order.
+    public var directories: [String?] { lock.withLock { workingDirectories } }
 
     /// Problems found: unexpected calls and steps never run.
     public func verify() -> [String] {
@@ -40,10 +49,12 @@ public final class ScriptedProcessRunner: ProcessRunner, @unchecked Sendable {
     }
 
     public func run(_ command: Command, onLine: @escaping @Sendable (LogStream, String) -> Void) async throws -> CommandResult {
+        let argv = normalize(command.argv)
         let step: Step? = lock.withLock {
-            calls.append(command.argv)
-            guard let first = steps.first, first.argv == command.argv else {
-                problems.append("unexpected: \(ShellQuote.join(command.argv))"
+            calls.append(argv)
+            workingDirectories.append(command.directory)
+            guard let first = steps.first, first.argv == argv else {
+                problems.append("unexpected: \(ShellQuote.join(argv))"
                                 + (steps.first.map { " (expected \(ShellQuote.join($0.argv)))" } ?? ""))
                 return nil
             }

@@ -132,6 +132,40 @@ final class ExecutorScriptedTests: XCTestCase {
         XCTAssertEqual(deploy.outcomeReason, "pager")
     }
 
+    /// build → push → smoke run with the real docker CLI's output against podman: exact argv, step
+    /// progress, the pushed digest, and `docker run` without `--rm` so its exit status counts.
+    func testDockerStagesRunExactCommandsAndReportProgress() async throws {
+        let file = try pipeline("""
+          - { id: build, docker: build, context: ., dockerfile: Dockerfile }
+          - { id: push, docker: push, needs: [build] }
+          - { id: smoke, docker: run, argv: [--rm, "${image}:${version}", /bin/busybox, sh, -c, "exit 3"], needs: [push] }
+          - { id: deploy, deploy: staging, needs: [smoke] }
+        """, rollback: "rollback: { automatic: [] }")
+        let store = InMemoryEventStore()
+        let id = try start(file, store)
+        let image = "127.0.0.1:5000/shop/web:2.0.0"
+        let runner = ScriptedProcessRunner([
+            .init(["docker", "build", "-t", image, "-f", "Dockerfile", "."],
+                  stdout: try FixtureText.lines("docker-build-podman.stdout")),
+            .init(["docker", "push", image], stdout: try FixtureText.lines("docker-push-podman.stdout")),
+            .init(["docker", "run", "--name", "SMOKE", image, "/bin/busybox", "sh", "-c", "exit 3"], stdout: [], status: 3),
+            .init(["docker", "rm", "-f", "SMOKE"]),
+        ], normalize: { argv in argv.map { $0.hasPrefix("gantry-smoke-") ? "SMOKE" : $0 } })
+        let status = await Executor(store: store, pipeline: file, runner: runner,
+                                    settings: ExecutorSettings(holder: "x", workingDirectory: "/srv/app")).run(id)
+        XCTAssertEqual(status, .failed)
+        for _ in 0..<200 where runner.ran.count < 4 { try await Task.sleep(for: .milliseconds(10)) }
+        XCTAssertEqual(runner.verify(), [])
+        XCTAssertEqual(runner.directories.prefix(3), ["/srv/app", "/srv/app", "/srv/app"])
+        let deploy = try XCTUnwrap(try state(store).deploys[id])
+        XCTAssertEqual(deploy.stages.map(\.status), [.succeeded, .succeeded, .failed, .skipped])
+        XCTAssertEqual(deploy.stages[0].progress, StageProgress(done: 5, total: 5, label: "build step 5/5"))
+        XCTAssertEqual(deploy.stages[1].progress, StageProgress(done: 1, total: 1, label: "pushed sha256:19ea6a84513a"))
+        XCTAssertTrue(deploy.stages[2].command.starts(with: ["docker", "run", "--name"]))
+        XCTAssertFalse(deploy.stages[2].command.contains("--rm"), "podman answers 0 for every --rm run")
+        XCTAssertTrue(deploy.stages[2].reason.hasSuffix("exited with status 3"), deploy.stages[2].reason)
+    }
+
     func testSecondDeployToLeasedEnvironmentIsRefused() throws {
         let file = try pipeline("  - { id: deploy, deploy: staging }")
         let store = InMemoryEventStore()

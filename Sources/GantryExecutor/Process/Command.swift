@@ -8,11 +8,14 @@ public struct Command: Sendable, Equatable, CustomStringConvertible {
     public var environment: [String: String]
     /// Seconds before the whole process group is killed; nil for no limit.
     public var timeout: Double?
+    /// The working directory; nil runs it in this process's current directory.
+    public var directory: String?
 
-    public init(_ argv: [String], environment: [String: String] = [:], timeout: Double? = nil) {
+    public init(_ argv: [String], environment: [String: String] = [:], timeout: Double? = nil, directory: String? = nil) {
         self.argv = argv
         self.environment = environment
         self.timeout = timeout
+        self.directory = directory
     }
 
     /// The command as a person would type it (quoted for a POSIX shell), for logs.

@@ -34,6 +34,8 @@ struct StageBody {
                 if DockerProgress.isPushedLayer(line) {
                     let count = layers.increment()
                     _ = try? recorder.record(.stageProgressed(stage: spec.id, done: count, total: 0, label: "\(count) layers pushed"))
+                } else if let digest = DockerProgress.pushedDigest(line) {
+                    _ = try? recorder.record(.stageProgressed(stage: spec.id, done: 1, total: 1, label: "pushed \(digest)"))
                 }
             }
         case .dockerRun(let argv):
@@ -46,7 +48,7 @@ struct StageBody {
                                  deploy: run.deploy.id, gate: spec.id,
                                  placeholders: { [run] text in Template(text).expanded(run.pipeline.placeholderValues(
                                      version: run.deploy.version, environment: run.deploy.environment)) },
-                                 timeout: run.settings.gateTimeout).run()
+                                 timeout: run.settings.gateTimeout, directory: run.settings.workingDirectory).run()
         case .monitor(let name, let seconds):
             try recorder.record(.stageStarted(stage: spec.id, command: []))
             guard let environment = run.pipeline.environment(name) else { return }
@@ -94,7 +96,8 @@ struct StageBody {
         let last = LineBox()
         let result: CommandResult
         do {
-            result = try await run.executor.runner.run(Command(argv, environment: environment, timeout: timeout)) { stream, line in
+            result = try await run.executor.runner.run(Command(argv, environment: environment, timeout: timeout,
+                                                                   directory: run.settings.workingDirectory)) { stream, line in
                 recorder.log(stage, stream, line)
                 last.append(line)
                 if stream == .stdout { onStdout(line) }
