@@ -138,7 +138,7 @@ final class ExecutorScriptedTests: XCTestCase {
         let file = try pipeline("""
           - { id: build, docker: build, context: ., dockerfile: Dockerfile }
           - { id: push, docker: push, needs: [build] }
-          - { id: smoke, docker: run, argv: [--rm, "${image}:${version}", /bin/busybox, sh, -c, "exit 3"], needs: [push] }
+          - { id: smoke, docker: run, argv: [--rm, "${image}:${version}", /bin/busybox, sh, -c, "exit 3", "${env}"], needs: [push] }
           - { id: deploy, deploy: staging, needs: [smoke] }
         """, rollback: "rollback: { automatic: [] }")
         let store = InMemoryEventStore()
@@ -148,7 +148,7 @@ final class ExecutorScriptedTests: XCTestCase {
             .init(["docker", "build", "-t", image, "-f", "Dockerfile", "."],
                   stdout: try FixtureText.lines("docker-build-podman.stdout")),
             .init(["docker", "push", image], stdout: try FixtureText.lines("docker-push-podman.stdout")),
-            .init(["docker", "run", "--name", "SMOKE", image, "/bin/busybox", "sh", "-c", "exit 3"], stdout: [], status: 3),
+            .init(["docker", "run", "--name", "SMOKE", image, "/bin/busybox", "sh", "-c", "exit 3", "staging"], stdout: [], status: 3),
             .init(["docker", "rm", "-f", "SMOKE"]),
         ], normalize: { argv in argv.map { $0.hasPrefix("gantry-smoke-") ? "SMOKE" : $0 } })
         let status = await Executor(store: store, pipeline: file, runner: runner,

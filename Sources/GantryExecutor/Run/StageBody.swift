@@ -13,13 +13,13 @@ struct StageBody {
     func run() async throws {
         switch spec.kind {
         case .run(let argv):
-            let command = argv.map { run.expand($0, environment: nil) }
+            let command = argv.map { run.expand($0, environment: run.deploy.environment) }
             try recorder.record(.stageStarted(stage: spec.id, command: command))
             try await execute(command) { _ in }
         case .dockerBuild(let context, let tag, let dockerfile):
-            var command = ["docker", "build", "-t", run.expand(tag, environment: nil)]
-            if let dockerfile { command += ["-f", run.expand(dockerfile, environment: nil)] }
-            command.append(run.expand(context, environment: nil))
+            var command = ["docker", "build", "-t", run.expand(tag, environment: run.deploy.environment)]
+            if let dockerfile { command += ["-f", run.expand(dockerfile, environment: run.deploy.environment)] }
+            command.append(run.expand(context, environment: run.deploy.environment))
             try recorder.record(.stageStarted(stage: spec.id, command: command))
             try await execute(command, environment: ["DOCKER_BUILDKIT": "0"]) { line in
                 if let (done, total) = DockerProgress.buildStep(line) {
@@ -27,7 +27,7 @@ struct StageBody {
                 }
             }
         case .dockerPush(let tag):
-            let command = ["docker", "push", run.expand(tag, environment: nil)]
+            let command = ["docker", "push", run.expand(tag, environment: run.deploy.environment)]
             try recorder.record(.stageStarted(stage: spec.id, command: command))
             let layers = Counter()
             try await execute(command) { line in
@@ -39,7 +39,7 @@ struct StageBody {
                 }
             }
         case .dockerRun(let argv):
-            try await dockerRun(argv.map { run.expand($0, environment: nil) })
+            try await dockerRun(argv.map { run.expand($0, environment: run.deploy.environment) })
         case .deploy(let name):
             try await deploy(to: name)
         case .gate:
