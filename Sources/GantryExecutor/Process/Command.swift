@@ -72,10 +72,21 @@ extension ProcessRunner {
     }
 }
 
-/// A thread-safe line collector.
+/// A thread-safe line collector that keeps the last `keep` lines (memory stays bounded however
+/// much a command prints).
 final class LineBox: @unchecked Sendable {
     private let lock = NSLockish()
     private var storage: [String] = []
-    func append(_ line: String) { lock.locked { storage.append(line) } }
+    private let keep: Int
+
+    init(keep: Int = .max) { self.keep = max(1, keep) }
+
+    func append(_ line: String) {
+        lock.locked {
+            if storage.count >= keep { storage.removeFirst(storage.count - keep + 1) }
+            storage.append(line)
+        }
+    }
+
     var lines: [String] { lock.locked { storage } }
 }

@@ -83,7 +83,7 @@ struct GateWaiter {
             for item in checklist.items where item.spec.isAutomatic && !item.isSatisfied {
                 let argv = item.spec.verify.map(placeholders)
                 recorder.log(gate, .system, "$ " + ShellQuote.join(argv))
-                let output = LineBox()
+                let output = LineBox(keep: 20)
                 let recorder = self.recorder, gate = self.gate
                 let result: CommandResult
                 do {

@@ -93,7 +93,7 @@ struct StageBody {
                          onStdout: @escaping @Sendable (String) -> Void) async throws {
         let recorder = self.recorder, stage = spec.id
         recorder.log(stage, .system, "$ " + ShellQuote.join(argv))
-        let last = LineBox()
+        let last = LineBox(keep: 1)
         let result: CommandResult
         do {
             result = try await run.executor.runner.run(Command(argv, environment: environment, timeout: timeout,
