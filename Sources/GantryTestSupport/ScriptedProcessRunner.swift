@@ -14,13 +14,17 @@ public final class ScriptedProcessRunner: ProcessRunner, @unchecked Sendable {
         public var status: Int32
         /// Seconds to take (a cancellation or the command's timeout cuts it short).
         public var seconds: Double
+        /// Run at the same time as the neighbouring concurrent steps: they may start in any order.
+        public var concurrent: Bool
 
-        public init(_ argv: [String], stdout: [String] = [], stderr: [String] = [], status: Int32 = 0, seconds: Double = 0) {
+        public init(_ argv: [String], stdout: [String] = [], stderr: [String] = [], status: Int32 = 0, seconds: Double = 0,
+                    concurrent: Bool = false) {
             self.argv = argv
             self.stdout = stdout
             self.stderr = stderr
             self.status = status
             self.seconds = seconds
+            self.concurrent = concurrent
         }
     }
 
@@ -53,13 +57,14 @@ public final class ScriptedProcessRunner: ProcessRunner, @unchecked Sendable {
         let step: Step? = lock.withLock {
             calls.append(argv)
             workingDirectories.append(command.directory)
-            guard let first = steps.first, first.argv == argv else {
+            // The next step, or any of the run of concurrent steps at the front.
+            let candidates = steps.first?.concurrent == true ? steps.prefix { $0.concurrent }.indices : steps.prefix(1).indices
+            guard let index = candidates.first(where: { steps[$0].argv == argv }) else {
                 problems.append("unexpected: \(ShellQuote.join(argv))"
                                 + (steps.first.map { " (expected \(ShellQuote.join($0.argv)))" } ?? ""))
                 return nil
             }
-            steps.removeFirst()
-            return first
+            return steps.remove(at: index)
         }
         guard let step else { return CommandResult(status: 127) }
         for line in step.stdout { onLine(.stdout, line) }

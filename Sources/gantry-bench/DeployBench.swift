@@ -127,7 +127,7 @@ enum DeployBench {
         let overhead = (through - shell) / shell * 100
         Bench.report("rolling deploy, \(replicas) pods: plain shell", String(format: "%.2f s (median of %d)", shell, rounds),
                      target: "(baseline)", met: true)
-        Bench.report("rolling deploy, \(replicas) pods: gantry", String(format: "%.2f s (%+.1f%%)", through, overhead),
+        Bench.report("rolling deploy, \(replicas) pods: gantry", String(format: "%.2f s (%+.1f%%, %+.0f ms)", through, overhead, (through - shell) * 1000),
                      target: "<= 3% overhead", met: overhead <= 3)
         let sorted = latencies.sorted()
         guard !sorted.isEmpty else { throw Failure(description: "no pod-ready latencies were measured") }

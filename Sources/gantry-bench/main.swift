@@ -4,7 +4,7 @@ import GantryStore
 
 // gantry-bench: prints the speed figures of design/targets.md. Build it in release mode:
 //   swift build -c release && .build/release/gantry-bench
-//   [--events N] [--replay N] [--deploy-rounds N] [--deploy-replicas N] [--no-deploy]
+//   [--events N] [--replay N] [--deploy-rounds N] [--deploy-replicas N] [--output-mb N] [--no-deploy]
 let arguments = CommandLine.arguments
 func option(_ name: String, _ fallback: Int) -> Int {
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count,
@@ -84,5 +84,7 @@ do {
 
 // MARK: - Executor
 if !arguments.contains("--no-deploy") {
-    await DeployBench.run(rounds: option("--deploy-rounds", 5), replicas: option("--deploy-replicas", 6))
+    // First, so `ru_maxrss` of the children is this run's.
+    OutputBench.run(megabytes: option("--output-mb", 1000))
+    await DeployBench.run(rounds: option("--deploy-rounds", 7), replicas: option("--deploy-replicas", 10))
 }

@@ -25,8 +25,8 @@ final class ExecutorScriptedTests: XCTestCase {
         """, file: "gantry.yaml")
     }
 
-    private func start(_ pipeline: PipelineFile, _ store: InMemoryEventStore) throws -> DeployID {
-        try DeployRequest.make(store: store, pipeline: pipeline, environment: "staging", version: "2.0.0", actor: "alice")
+    private func start(_ pipeline: PipelineFile, _ store: InMemoryEventStore, version: String = "2.0.0") throws -> DeployID {
+        try DeployRequest.make(store: store, pipeline: pipeline, environment: "staging", version: version, actor: "alice")
     }
 
     /// A captured watch as the executor sees it: the capture started before `set image`, so its
@@ -45,9 +45,9 @@ final class ExecutorScriptedTests: XCTestCase {
         let id = try start(file, store)
         let runner = ScriptedProcessRunner([
             .init(kubectl + ["set", "image", "deployment/web", "web=127.0.0.1:5000/shop/web:2.0.0"],
-                  stdout: ["deployment.apps/web image updated"]),
+                  stdout: ["deployment.apps/web image updated"], concurrent: true),
             .init(kubectl + ["get", "deployment", "web", "--watch", "--output-watch-events", "-o", "json"],
-                  stdout: try watchLines("kubectl-watch-rollout-complete.jsonl")),
+                  stdout: try watchLines("kubectl-watch-rollout-complete.jsonl"), concurrent: true),
         ])
         let status = await Executor(store: store, pipeline: file, runner: runner,
                                     settings: ExecutorSettings(holder: "executor@test")).run(id)
@@ -67,11 +67,11 @@ final class ExecutorScriptedTests: XCTestCase {
     func testWatchEndingEarlyFailsTheStageWithTheReason() async throws {
         let file = try pipeline("  - { id: deploy, deploy: staging }", rollback: "rollback: { automatic: [] }")
         let store = InMemoryEventStore()
-        let id = try start(file, store)
+        let id = try start(file, store, version: "1.5.0")  // the version in the captured watch
         let runner = ScriptedProcessRunner([
-            .init(kubectl + ["set", "image", "deployment/web", "web=127.0.0.1:5000/shop/web:2.0.0"]),
+            .init(kubectl + ["set", "image", "deployment/web", "web=127.0.0.1:5000/shop/web:1.5.0"], concurrent: true),
             .init(kubectl + ["get", "deployment", "web", "--watch", "--output-watch-events", "-o", "json"],
-                  stdout: try watchLines("kubectl-watch-rollout.jsonl")),
+                  stdout: try watchLines("kubectl-watch-rollout.jsonl"), concurrent: true),
             .init(kubectl + ["get", "pods", "-l", "app=web", "-o", "json"], stdout: try FixtureText.lines("kubectl-pods-crashloop.json")),
         ])
         let status = await Executor(store: store, pipeline: file, runner: runner, settings: ExecutorSettings(holder: "x")).run(id)
@@ -106,11 +106,11 @@ final class ExecutorScriptedTests: XCTestCase {
     func testRollbackIntentStopsTheRolloutAndUndoesIt() async throws {
         let file = try pipeline("  - { id: deploy, deploy: staging }")
         let store = InMemoryEventStore()
-        let id = try start(file, store)
+        let id = try start(file, store, version: "1.5.0")  // the version in the captured watch
         let watch = kubectl + ["get", "deployment", "web", "--watch", "--output-watch-events", "-o", "json"]
         let runner = ScriptedProcessRunner([
-            .init(kubectl + ["set", "image", "deployment/web", "web=127.0.0.1:5000/shop/web:2.0.0"]),
-            .init(watch, stdout: Array(try watchLines("kubectl-watch-rollout.jsonl").prefix(4)), seconds: 60),
+            .init(kubectl + ["set", "image", "deployment/web", "web=127.0.0.1:5000/shop/web:1.5.0"], concurrent: true),
+            .init(watch, stdout: Array(try watchLines("kubectl-watch-rollout.jsonl").prefix(4)), seconds: 60, concurrent: true),
             .init(kubectl + ["rollout", "undo", "deployment/web"], stdout: ["deployment.apps/web rolled back"]),
             .init(watch, stdout: try watchLines("kubectl-watch-rollout-complete.jsonl")),
         ])
