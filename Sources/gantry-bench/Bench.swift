@@ -21,7 +21,7 @@ enum Bench {
 
     /// Prints one result line: name, figure, target and whether it is met.
     static func report(_ name: String, _ figure: String, target: String, met: Bool) {
-        let padded = name.padding(toLength: 44, withPad: " ", startingAt: 0)
+        let padded = name.padding(toLength: 48, withPad: " ", startingAt: 0)
         let value = figure.padding(toLength: 22, withPad: " ", startingAt: 0)
         print("\(padded) \(value) target \(target)  \(met ? "ok" : "MISSED")")
     }

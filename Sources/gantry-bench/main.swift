@@ -86,5 +86,9 @@ do {
 if !arguments.contains("--no-deploy") {
     // First, so `ru_maxrss` of the children is this run's.
     OutputBench.run(megabytes: option("--output-mb", 1000))
-    await DeployBench.run(rounds: option("--deploy-rounds", 7), replicas: option("--deploy-replicas", 10))
+    // The simulator's fast default timings, then pods that take 3 s to turn ready (closer to a real app).
+    await DeployBench.run(rounds: option("--deploy-rounds", 7), replicas: option("--deploy-replicas", 10),
+                          readySeconds: 0.5, latency: true)
+    await DeployBench.run(rounds: max(1, option("--deploy-rounds", 7) / 2), replicas: option("--deploy-replicas", 10),
+                          readySeconds: 3, latency: false)
 }
