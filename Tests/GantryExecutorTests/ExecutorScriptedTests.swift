@@ -154,8 +154,7 @@ final class ExecutorScriptedTests: XCTestCase {
         let status = await Executor(store: store, pipeline: file, runner: runner,
                                     settings: ExecutorSettings(holder: "x", workingDirectory: "/srv/app")).run(id)
         XCTAssertEqual(status, .failed)
-        for _ in 0..<200 where runner.ran.count < 4 { try await Task.sleep(for: .milliseconds(10)) }
-        XCTAssertEqual(runner.verify(), [])
+        XCTAssertEqual(runner.verify(), [], "the container is removed before the stage ends")
         XCTAssertEqual(runner.directories.prefix(3), ["/srv/app", "/srv/app", "/srv/app"])
         let deploy = try XCTUnwrap(try state(store).deploys[id])
         XCTAssertEqual(deploy.stages.map(\.status), [.succeeded, .succeeded, .failed, .skipped])

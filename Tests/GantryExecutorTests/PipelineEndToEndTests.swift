@@ -149,6 +149,10 @@ final class PipelineEndToEndTests: XCTestCase {
         XCTAssertFalse(deploy.stages[1].command.contains("--rm"))
         XCTAssertTrue(deploy.stages[1].reason.contains("exited with status 3"), deploy.stages[1].reason)
         XCTAssertEqual(try world.image(context: "staging"), "\(image):1.0.0")
+        let containers = try BuiltBinary.runPath("/usr/local/bin/docker", ["ps", "-a", "--format", "{{.Names}}"],
+                                                 environment: world.environment)
+        XCTAssertEqual(containers.status, 0, containers.stderr)
+        XCTAssertFalse(containers.stdout.contains("gantry-smoke-"), "the smoke container was removed: \(containers.stdout)")
     }
 
     /// A canary analysed on a Prometheus query (the simulator's request counters, scraped by a

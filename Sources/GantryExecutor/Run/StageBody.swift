@@ -81,11 +81,22 @@ struct StageBody {
         let name = "gantry-\(spec.id)-\(UInt32.random(in: 0...UInt32.max))"
         let command = ["docker", "run", "--name", name] + argv.filter { $0 != "--rm" }
         try recorder.record(.stageStarted(stage: spec.id, command: command))
-        defer {
-            let cleanup = Command(["docker", "rm", "-f", name], timeout: 30)
-            Task { [runner = run.executor.runner] in _ = try? await runner.run(cleanup) { _, _ in } }
+        do {
+            try await execute(command) { _ in }
+        } catch {
+            await removeContainer(name)
+            throw error
         }
-        try await execute(command) { _ in }
+        await removeContainer(name)
+    }
+
+    /// `docker rm -f NAME`, waited for even when the stage was cancelled (a detached task does
+    /// not inherit the cancellation), so no container outlives the executor.
+    private func removeContainer(_ name: String) async {
+        let runner = run.executor.runner
+        await Task.detached {
+            _ = try? await runner.run(Command(["docker", "rm", "-f", name], timeout: 30)) { _, _ in }
+        }.value
     }
 
     /// Runs a command, streaming its output into the stage log; throws on failure or timeout.
