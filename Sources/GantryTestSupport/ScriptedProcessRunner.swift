@@ -44,6 +44,11 @@ public final class ScriptedProcessRunner: ProcessRunner, @unchecked Sendable {
     /// Every argv run so far, in order (normalized).
     public var ran: [[String]] { lock.withLock { calls } }
 
+    /// The most commands that were running at the same time.
+    public var mostAtOnce: Int { lock.withLock { peak } }
+    private var running = 0
+    private var peak = 0
+
     /// The working directory of every command run so far, in order.
     public var directories: [String?] { lock.withLock { workingDirectories } }
 
@@ -67,6 +72,11 @@ public final class ScriptedProcessRunner: ProcessRunner, @unchecked Sendable {
             return steps.remove(at: index)
         }
         guard let step else { return CommandResult(status: 127) }
+        lock.withLock {
+            running += 1
+            peak = max(peak, running)
+        }
+        defer { lock.withLock { running -= 1 } }
         for line in step.stdout { onLine(.stdout, line) }
         for line in step.stderr { onLine(.stderr, line) }
         if step.seconds > 0 {

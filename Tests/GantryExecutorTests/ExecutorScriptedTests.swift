@@ -165,6 +165,42 @@ final class ExecutorScriptedTests: XCTestCase {
         XCTAssertTrue(deploy.stages[2].reason.hasSuffix("exited with status 3"), deploy.stages[2].reason)
     }
 
+    /// Stages whose needs are met run at the same time; a stage with `retries` runs again after a
+    /// failure and succeeds on its last attempt.
+    func testIndependentStagesRunInParallelAndRetriesAreHonoured() async throws {
+        let file = try pipeline("""
+          - { id: lint, run: [./lint] }
+          - { id: unit, run: [./unit-tests] }
+          - { id: flaky, run: [./integration], needs: [lint, unit], retries: 2 }
+          - { id: deploy, deploy: staging, needs: [flaky] }
+        """)
+        let store = InMemoryEventStore()
+        let id = try start(file, store)
+        let runner = ScriptedProcessRunner([
+            .init(["./lint"], stdout: ["lint ok"], seconds: 0.3, concurrent: true),
+            .init(["./unit-tests"], stdout: ["42 passed"], seconds: 0.3, concurrent: true),
+            .init(["./integration"], stdout: ["connection refused"], status: 1),
+            .init(["./integration"], stdout: ["connection refused"], status: 1),
+            .init(["./integration"], stdout: ["7 passed"]),
+            .init(kubectl + ["set", "image", "deployment/web", "web=127.0.0.1:5000/shop/web:2.0.0"], concurrent: true),
+            .init(kubectl + ["get", "deployment", "web", "--watch", "--output-watch-events", "-o", "json"],
+                  stdout: try watchLines("kubectl-watch-rollout-complete.jsonl"), concurrent: true),
+        ])
+        let status = await Executor(store: store, pipeline: file, runner: runner, settings: ExecutorSettings(holder: "x")).run(id)
+        XCTAssertEqual(status, .succeeded)
+        XCTAssertEqual(runner.verify(), [])
+        XCTAssertEqual(runner.mostAtOnce, 2, "lint and unit ran side by side")
+        let deploy = try XCTUnwrap(try state(store).deploys[id])
+        XCTAssertEqual(deploy.stages.map(\.status), [.succeeded, .succeeded, .succeeded, .succeeded])
+        XCTAssertEqual(deploy.stages[2].log.lines.map(\.text), [
+            "$ ./integration", "connection refused",
+            "attempt 1 of 3 failed: `./integration` exited with status 1: connection refused; retrying",
+            "$ ./integration", "connection refused",
+            "attempt 2 of 3 failed: `./integration` exited with status 1: connection refused; retrying",
+            "$ ./integration", "7 passed",
+        ])
+    }
+
     func testSecondDeployToLeasedEnvironmentIsRefused() throws {
         let file = try pipeline("  - { id: deploy, deploy: staging }")
         let store = InMemoryEventStore()
