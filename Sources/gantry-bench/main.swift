@@ -80,3 +80,10 @@ do {
     print("store benchmark failed: \(error)")
     exit(1)
 }
+
+// MARK: - Live console: the real gantry binary (built beside this one) on a pseudo-terminal.
+// [--no-console] [--gantry PATH] [--key-samples N] [--lines-per-second N]
+// [--idle-seconds S] (or GANTRY_BENCH_IDLE_SECONDS; default 60)
+if !arguments.contains("--no-console") {
+    ConsoleBench.runFromCommandLine(arguments, directory: NSTemporaryDirectory() + "gantry-bench-console-\(getpid())")
+}
