@@ -4,6 +4,8 @@
 /// produces no events.
 struct Controller {
     let scenario: Scenario
+    /// The pod annotation holding when it turned ready (Unix seconds with microseconds).
+    static let readyAtAnnotation = "sim.gantry.dev/ready-at"
 
     func tick(_ c: Cluster, now: Double) {
         c.locked { c in
@@ -93,6 +95,11 @@ struct Controller {
             if rt.stage != .unscheduled { p[path: ["spec", "nodeName"]] = "sim-node" }
             let ip = pod["status"]["podIP"].stringValue ?? c.allocatePodIP()
             p["status"] = rt.status(pod: p, podIP: ip)
+            if let readyAt = rt.readyAt {
+                // Kubernetes timestamps have second precision; this one lets a benchmark time
+                // what watchers make of a pod turning ready.
+                p[path: ["metadata", "annotations", Self.readyAtAnnotation]] = .string(String(format: "%.6f", readyAt))
+            }
             _ = try? c.space.update(.pods, p)
             c.dirty = true
         }

@@ -12,6 +12,8 @@ struct PodRuntime: Sendable {
     var restarts = 0
     var startedAt: Double?
     var lastCrashAt: Double?
+    /// When the pod turned ready (Unix seconds, sub-second), for latency measurements.
+    var readyAt: Double?
     var logLines: [String] = []
     let createdAt: Double
     let namespace: String
@@ -54,6 +56,7 @@ struct PodRuntime: Sendable {
                 nextChange = now + min(backoff, 30)
             } else {
                 stage = .ready
+                readyAt = now
                 logLines.append("\(Clock.timestamp(now)) ready")
                 nextChange = .infinity
             }

@@ -17,7 +17,9 @@ protocol SubscriptionSource: AnyObject {
 /// watcher reports other processes' writes (`filesChanged`), polling is only needed around
 /// them: after `activeWindow` without a report the thread sleeps `idleInterval` between looks.
 /// Each subscription keeps its own cursor, so it gets every event exactly once and in order,
-/// the ones already stored first.
+/// the ones already stored first. A subscription buffers at most `buffered` events: a reader
+/// slower than the writers holds the hub back (it reads again when there is room) instead of
+/// piling the whole log up in memory.
 final class SubscriptionHub: @unchecked Sendable {
     typealias Continuation = AsyncThrowingStream<Event, Error>.Continuation
 
@@ -39,13 +41,15 @@ final class SubscriptionHub: @unchecked Sendable {
     private let interval: TimeInterval
     private let activeWindow: TimeInterval
     private let batch: Int
+    private let buffered: Int
     private let makeSource: @Sendable () throws -> any SubscriptionSource
 
-    init(interval: TimeInterval = 0.025, activeWindow: TimeInterval = 0.25, batch: Int = 1024,
+    init(interval: TimeInterval = 0.025, activeWindow: TimeInterval = 0.25, batch: Int = 1024, buffered: Int = 4096,
          makeSource: @escaping @Sendable () throws -> any SubscriptionSource) {
         self.interval = interval
         self.activeWindow = activeWindow
         self.batch = batch
+        self.buffered = buffered
         self.makeSource = makeSource
     }
 
@@ -53,7 +57,7 @@ final class SubscriptionHub: @unchecked Sendable {
 
     /// A new subscription to events with `seq > after`.
     func subscribe(after: Int64) -> AsyncThrowingStream<Event, Error> {
-        let (stream, continuation) = AsyncThrowingStream<Event, Error>.makeStream()
+        let (stream, continuation) = AsyncThrowingStream<Event, Error>.makeStream(bufferingPolicy: .bufferingOldest(buffered))
         condition.lock()
         guard !stopped else {
             condition.unlock()
@@ -139,12 +143,18 @@ final class SubscriptionHub: @unchecked Sendable {
     private func run() {
         var source: (any SubscriptionSource)?
         var lastToken: Int64?
+        // Some subscriber's buffer was full: read again at the next round even if nothing changed.
+        var behind = false
         while true {
+            if behind { usleep(UInt32(interval * 200_000)) }  // a fifth of the interval: no spinning
+
             condition.lock()
             while subscribers.isEmpty && !stopped { condition.wait() }
             if !nudged && !stopped {
                 let now = Date()
-                let wait = idleInterval.map { now < activeUntil ? interval : $0 } ?? interval
+                // Behind a slow reader, or around other processes' writes: poll; otherwise the
+                // file watcher wakes the thread and the idle interval is only a safety net.
+                let wait = behind ? interval : idleInterval.map { now < activeUntil ? interval : $0 } ?? interval
                 _ = condition.wait(until: now.addingTimeInterval(wait))
             }
             let wasNudged = nudged
@@ -157,9 +167,12 @@ final class SubscriptionHub: @unchecked Sendable {
                 let current = try source ?? makeSource()
                 source = current
                 let token = try current.changeToken()
-                guard wasNudged || token != lastToken else { continue }
+                guard wasNudged || behind || token != lastToken else { continue }
                 lastToken = token
-                for subscriber in pending { deliver(to: subscriber.id, after: subscriber.cursor, from: current) }
+                behind = false
+                for subscriber in pending where !deliver(to: subscriber.id, after: subscriber.cursor, from: current) {
+                    behind = true
+                }
             } catch {
                 source = nil
                 lastToken = nil
@@ -175,29 +188,44 @@ final class SubscriptionHub: @unchecked Sendable {
     }
 
     /// Reads and yields one batch; asks for another round at once after a non-empty one.
-    private func deliver(to id: Int, after cursor: Int64, from source: any SubscriptionSource) {
+    /// Returns false when the subscriber's buffer filled up (the rest waits for room).
+    private func deliver(to id: Int, after cursor: Int64, from source: any SubscriptionSource) -> Bool {
         let events: [Event]
         do { events = try source.events(after: cursor, limit: batch) } catch {
             fail([id], with: error)
-            return
+            return true
         }
-        guard let last = events.last else { return }
+        guard !events.isEmpty else { return true }
         condition.lock()
         guard let subscriber = subscribers[id] else {
             condition.unlock()
-            return
+            return true
         }
         condition.unlock()
         // Only this thread yields or moves cursors, so order holds without the lock.
+        var delivered: Int64?
+        var full = false
         for event in events {
-            if case .terminated = subscriber.continuation.yield(event) { return remove(id) }
+            switch subscriber.continuation.yield(event) {
+            case .terminated:
+                remove(id)
+                return true
+            case .dropped:
+                full = true
+            case .enqueued:
+                delivered = event.seq
+            @unknown default:
+                full = true
+            }
+            if full { break }
         }
         condition.lock()
-        subscribers[id]?.cursor = last.seq
+        if let delivered { subscribers[id]?.cursor = delivered }
         // Look again at once: a full batch has more behind it, and a short one may have
         // stopped before a damaged row whose error the next read reports.
-        nudged = true
+        if !full { nudged = true }
         condition.unlock()
+        return !full
     }
 
     private func fail(_ ids: [Int], with error: any Error) {

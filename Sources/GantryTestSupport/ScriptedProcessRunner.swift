@@ -14,13 +14,17 @@ public final class ScriptedProcessRunner: ProcessRunner, @unchecked Sendable {
         public var status: Int32
         /// Seconds to take (a cancellation or the command's timeout cuts it short).
         public var seconds: Double
+        /// Run at the same time as the neighbouring concurrent steps: they may start in any order.
+        public var concurrent: Bool
 
-        public init(_ argv: [String], stdout: [String] = [], stderr: [String] = [], status: Int32 = 0, seconds: Double = 0) {
+        public init(_ argv: [String], stdout: [String] = [], stderr: [String] = [], status: Int32 = 0, seconds: Double = 0,
+                    concurrent: Bool = false) {
             self.argv = argv
             self.stdout = stdout
             self.stderr = stderr
             self.status = status
             self.seconds = seconds
+            self.concurrent = concurrent
         }
     }
 
@@ -28,11 +32,20 @@ public final class ScriptedProcessRunner: ProcessRunner, @unchecked Sendable {
     private var steps: [Step]
     private var calls: [[String]] = []
     private var problems: [String] = []
+    private var workingDirectories: [String?] = []
+    private let normalize: @Sendable ([String]) -> [String]
 
-    public init(_ steps: [Step]) { self.steps = steps }
+    /// `normalize` rewrites each argv before it is compared (e.g. a random container name to a fixed one).
+    public init(_ steps: [Step], normalize: @escaping @Sendable ([String]) -> [String] = { $0 }) {
+        self.steps = steps
+        self.normalize = normalize
+    }
 
-    /// Every argv run so far, in order.
+    /// Every argv run so far, in order (normalized).
     public var ran: [[String]] { lock.withLock { calls } }
+
+    /// The working directory of every command run so far, in order.
+    public var directories: [String?] { lock.withLock { workingDirectories } }
 
     /// Problems found: unexpected calls and steps never run.
     public func verify() -> [String] {
@@ -40,15 +53,18 @@ public final class ScriptedProcessRunner: ProcessRunner, @unchecked Sendable {
     }
 
     public func run(_ command: Command, onLine: @escaping @Sendable (LogStream, String) -> Void) async throws -> CommandResult {
+        let argv = normalize(command.argv)
         let step: Step? = lock.withLock {
-            calls.append(command.argv)
-            guard let first = steps.first, first.argv == command.argv else {
-                problems.append("unexpected: \(ShellQuote.join(command.argv))"
+            calls.append(argv)
+            workingDirectories.append(command.directory)
+            // The next step, or any of the run of concurrent steps at the front.
+            let candidates = steps.first?.concurrent == true ? steps.prefix { $0.concurrent }.indices : steps.prefix(1).indices
+            guard let index = candidates.first(where: { steps[$0].argv == argv }) else {
+                problems.append("unexpected: \(ShellQuote.join(argv))"
                                 + (steps.first.map { " (expected \(ShellQuote.join($0.argv)))" } ?? ""))
                 return nil
             }
-            steps.removeFirst()
-            return first
+            return steps.remove(at: index)
         }
         guard let step else { return CommandResult(status: 127) }
         for line in step.stdout { onLine(.stdout, line) }

@@ -3,7 +3,8 @@ import GantryCore
 import GantryStore
 
 // gantry-bench: prints the speed figures of design/targets.md. Build it in release mode:
-//   swift run -c release gantry-bench [--events N] [--replay N]
+//   swift build -c release && .build/release/gantry-bench
+//   [--events N] [--replay N] [--deploy-rounds N] [--deploy-replicas N] [--output-mb N] [--no-deploy]
 let arguments = CommandLine.arguments
 func option(_ name: String, _ fallback: Int) -> Int {
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count,
@@ -79,6 +80,13 @@ do {
 } catch {
     print("store benchmark failed: \(error)")
     exit(1)
+}
+
+// MARK: - Executor
+if !arguments.contains("--no-deploy") {
+    // First, so `ru_maxrss` of the children is this run's.
+    OutputBench.run(megabytes: option("--output-mb", 1000))
+    await DeployBench.run(rounds: option("--deploy-rounds", 7), replicas: option("--deploy-replicas", 10))
 }
 
 // MARK: - Live console: the real gantry binary (built beside this one) on a pseudo-terminal.

@@ -17,7 +17,8 @@ struct AgentCommand: AsyncParsableCommand {
         let store = try options.openWritable()
         let agent = ExecutorAgent(store: store, pipeline: pipeline,
                                   settings: ExecutorSettings(sampleInterval: run.sampleInterval, gateTimeout: run.gateTimeout,
-                                                             prometheusURL: run.prometheus))
+                                                             prometheusURL: run.prometheus,
+                                                             workingDirectory: options.pipelineDirectory))
         print("gantry agent: running deploys requested on \(options.storePath) (Ctrl-C stops)")
         let task = Task { await agent.run() }
         let interrupt = InterruptHandler { task.cancel() }

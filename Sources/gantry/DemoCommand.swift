@@ -55,7 +55,7 @@ struct DemoCommand: AsyncParsableCommand {
         let options = try StoreOptions.parse(["--file", pipelinePath])
         let pipeline = try options.loadPipeline()
         let store = try options.openWritable()
-        let agent = ExecutorAgent(store: store, pipeline: pipeline, settings: ExecutorSettings(sampleInterval: 1))
+        let agent = ExecutorAgent(store: store, pipeline: pipeline, settings: ExecutorSettings(sampleInterval: 1, workingDirectory: directory))
         let agentTask = Task { await agent.run() }
 
         if noConsole {

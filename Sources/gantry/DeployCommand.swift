@@ -38,7 +38,7 @@ struct DeployCommand: AsyncParsableCommand {
         if headless {
             var run = self.run
             if run.gateTimeout == nil { run.gateTimeout = 600 }
-            let status = await run.execute(id, store: store, pipeline: pipeline, printAfter: before)
+            let status = await run.execute(id, store: store, pipeline: pipeline, directory: options.pipelineDirectory, printAfter: before)
             throw ExitCode(RunOptions.exitCode(status))
         }
         let directory = (options.storePath as NSString).deletingLastPathComponent
@@ -66,7 +66,7 @@ struct ResumeCommand: AsyncParsableCommand {
         let pipeline = try options.loadPipeline()
         let store = try options.openWritable()
         let found = try options.findDeploy(deploy, in: try options.fold(store))
-        let status = await run.execute(found.id, store: store, pipeline: pipeline, printAfter: try store.lastSeq())
+        let status = await run.execute(found.id, store: store, pipeline: pipeline, directory: options.pipelineDirectory, printAfter: try store.lastSeq())
         throw ExitCode(RunOptions.exitCode(status))
     }
 }
@@ -92,12 +92,13 @@ struct RunOptions: ParsableArguments {
         return arguments
     }
 
-    func execute(_ id: DeployID, store: SQLiteEventStore, pipeline: PipelineFile, printAfter: Int64) async -> DeployStatus {
+    func execute(_ id: DeployID, store: SQLiteEventStore, pipeline: PipelineFile, directory: String,
+                 printAfter: Int64) async -> DeployStatus {
         let printer = EventPrinter(store: store, deploy: id, json: json, after: printAfter)
         let follower = printer.follow()
         let executor = Executor(store: store, pipeline: pipeline,
                                 settings: ExecutorSettings(sampleInterval: sampleInterval, gateTimeout: gateTimeout,
-                                                           prometheusURL: prometheus))
+                                                           prometheusURL: prometheus, workingDirectory: directory))
         let task = Task { await executor.run(id) }
         let interrupt = InterruptHandler { task.cancel() }
         let status = await task.value

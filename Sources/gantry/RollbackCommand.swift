@@ -38,7 +38,7 @@ struct RollbackCommand: AsyncParsableCommand {
             print("rollback of \(deploy.id) requested; \(lease.holder) is rolling it back now (follow with `gantry show \(deploy.id)`)")
             return
         }
-        let status = await run.execute(deploy.id, store: store, pipeline: pipeline, printAfter: before)
+        let status = await run.execute(deploy.id, store: store, pipeline: pipeline, directory: options.pipelineDirectory, printAfter: before)
         let ok = try options.fold(store).deploys[deploy.id]?.rollback?.succeeded == true
         _ = status
         throw ExitCode(ok ? 0 : 1)

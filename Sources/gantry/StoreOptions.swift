@@ -16,6 +16,13 @@ struct StoreOptions: ParsableArguments {
         store ?? SQLiteEventStore.defaultPath(forPipeline: file)
     }
 
+    /// The pipeline file's directory, absolute: where stage and `verify:` commands run, so a
+    /// build context `.` or `./scripts/smoke` means the same wherever gantry was started from.
+    var pipelineDirectory: String {
+        let url = URL(fileURLWithPath: file, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        return url.standardizedFileURL.deletingLastPathComponent().path
+    }
+
     /// Opens the store, turning its errors into a clean exit with a message.
     func open(readOnly: Bool) throws -> SQLiteEventStore {
         do {

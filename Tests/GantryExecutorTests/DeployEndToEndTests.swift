@@ -117,4 +117,49 @@ final class DeployEndToEndTests: XCTestCase {
         XCTAssertEqual(deploy.rollback?.succeeded, true)
         XCTAssertEqual(deploy.status, .rolledBack)
     }
+
+    func testRollingBadVersionRollsBackAutomaticallyOnErrorRate() throws {
+        let world = try World()
+        try world.createApp(context: "staging")
+        try world.createService(context: "staging")
+        try pipeline(world, strategy: "rolling", stages: """
+          - { id: deploy, deploy: staging }
+          - { id: watch, monitor: staging, for: 20s, needs: [deploy] }
+        """)
+        let result = try world.gantry("deploy", "staging", "--version", "1.1.0-bad", "--headless", "--sample-interval", "0.3")
+        XCTAssertEqual(result.status, 2, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("rollback requested: automatic (critical-metric)"), result.stdout)
+        let deploy = try XCTUnwrap(try world.state().deploys[DeployID("staging-1.1.0-bad-1")])
+        XCTAssertEqual(deploy.status, .rolledBack)
+        XCTAssertEqual(deploy.stages.map(\.status), [.succeeded, .failed])
+        XCTAssertTrue(deploy.stages[1].reason.hasPrefix("error-rate "), deploy.stages[1].reason)
+        XCTAssertTrue(deploy.stages[1].reason.contains("> critical 5.0%"), deploy.stages[1].reason)
+        XCTAssertEqual(deploy.rollback?.method, "kubectl rollout undo deployment/web")
+        XCTAssertEqual(deploy.rollback?.succeeded, true)
+        XCTAssertEqual(deploy.metrics["error-rate"]?.level, .critical)
+        XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.0.0")
+    }
+
+    func testBlueGreenBadVersionSwitchesBackAutomaticallyOnErrorRate() throws {
+        let world = try World()
+        try world.createApp(context: "prod", replicas: 2, name: "web-blue", labels: "app: web, colour: blue")
+        try world.createApp(context: "prod", replicas: 2, name: "web-green", labels: "app: web, colour: green")
+        try world.createService(context: "prod", selector: "app: web, colour: blue")
+        try pipeline(world, context: "prod", environment: "production", strategy: "blue-green",
+                     extra: "    blue-green: { service: web }", stages: """
+          - { id: production, deploy: production }
+          - { id: watch, monitor: production, for: 20s, needs: [production] }
+        """)
+        let selector = { try world.kubectl("--context", "prod", "-n", "web", "get", "service", "web", "-o",
+                                           "jsonpath={.spec.selector.colour}").stdout }
+        let result = try world.gantry("deploy", "production", "--version", "1.1.0-bad", "--headless", "--sample-interval", "0.3")
+        XCTAssertEqual(result.status, 2, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("rollback requested: automatic (critical-metric)"), result.stdout)
+        XCTAssertEqual(try selector(), "blue", "traffic is back on the old colour")
+        XCTAssertEqual(try world.image("web-green", context: "prod"), "127.0.0.1:5000/shop/web:1.1.0-bad", "the bad colour is left for inspection")
+        let deploy = try XCTUnwrap(try world.state().deploys[DeployID("production-1.1.0-bad-1")])
+        XCTAssertEqual(deploy.status, .rolledBack)
+        XCTAssertEqual(deploy.rollback?.succeeded, true)
+        XCTAssertEqual(deploy.metrics["error-rate"]?.level, .critical)
+    }
 }

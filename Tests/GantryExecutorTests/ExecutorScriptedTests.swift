@@ -25,8 +25,8 @@ final class ExecutorScriptedTests: XCTestCase {
         """, file: "gantry.yaml")
     }
 
-    private func start(_ pipeline: PipelineFile, _ store: InMemoryEventStore) throws -> DeployID {
-        try DeployRequest.make(store: store, pipeline: pipeline, environment: "staging", version: "2.0.0", actor: "alice")
+    private func start(_ pipeline: PipelineFile, _ store: InMemoryEventStore, version: String = "2.0.0") throws -> DeployID {
+        try DeployRequest.make(store: store, pipeline: pipeline, environment: "staging", version: version, actor: "alice")
     }
 
     /// A captured watch as the executor sees it: the capture started before `set image`, so its
@@ -45,9 +45,9 @@ final class ExecutorScriptedTests: XCTestCase {
         let id = try start(file, store)
         let runner = ScriptedProcessRunner([
             .init(kubectl + ["set", "image", "deployment/web", "web=127.0.0.1:5000/shop/web:2.0.0"],
-                  stdout: ["deployment.apps/web image updated"]),
+                  stdout: ["deployment.apps/web image updated"], concurrent: true),
             .init(kubectl + ["get", "deployment", "web", "--watch", "--output-watch-events", "-o", "json"],
-                  stdout: try watchLines("kubectl-watch-rollout-complete.jsonl")),
+                  stdout: try watchLines("kubectl-watch-rollout-complete.jsonl"), concurrent: true),
         ])
         let status = await Executor(store: store, pipeline: file, runner: runner,
                                     settings: ExecutorSettings(holder: "executor@test")).run(id)
@@ -67,11 +67,11 @@ final class ExecutorScriptedTests: XCTestCase {
     func testWatchEndingEarlyFailsTheStageWithTheReason() async throws {
         let file = try pipeline("  - { id: deploy, deploy: staging }", rollback: "rollback: { automatic: [] }")
         let store = InMemoryEventStore()
-        let id = try start(file, store)
+        let id = try start(file, store, version: "1.5.0")  // the version in the captured watch
         let runner = ScriptedProcessRunner([
-            .init(kubectl + ["set", "image", "deployment/web", "web=127.0.0.1:5000/shop/web:2.0.0"]),
+            .init(kubectl + ["set", "image", "deployment/web", "web=127.0.0.1:5000/shop/web:1.5.0"], concurrent: true),
             .init(kubectl + ["get", "deployment", "web", "--watch", "--output-watch-events", "-o", "json"],
-                  stdout: try watchLines("kubectl-watch-rollout.jsonl")),
+                  stdout: try watchLines("kubectl-watch-rollout.jsonl"), concurrent: true),
             .init(kubectl + ["get", "pods", "-l", "app=web", "-o", "json"], stdout: try FixtureText.lines("kubectl-pods-crashloop.json")),
         ])
         let status = await Executor(store: store, pipeline: file, runner: runner, settings: ExecutorSettings(holder: "x")).run(id)
@@ -106,11 +106,11 @@ final class ExecutorScriptedTests: XCTestCase {
     func testRollbackIntentStopsTheRolloutAndUndoesIt() async throws {
         let file = try pipeline("  - { id: deploy, deploy: staging }")
         let store = InMemoryEventStore()
-        let id = try start(file, store)
+        let id = try start(file, store, version: "1.5.0")  // the version in the captured watch
         let watch = kubectl + ["get", "deployment", "web", "--watch", "--output-watch-events", "-o", "json"]
         let runner = ScriptedProcessRunner([
-            .init(kubectl + ["set", "image", "deployment/web", "web=127.0.0.1:5000/shop/web:2.0.0"]),
-            .init(watch, stdout: Array(try watchLines("kubectl-watch-rollout.jsonl").prefix(4)), seconds: 60),
+            .init(kubectl + ["set", "image", "deployment/web", "web=127.0.0.1:5000/shop/web:1.5.0"], concurrent: true),
+            .init(watch, stdout: Array(try watchLines("kubectl-watch-rollout.jsonl").prefix(4)), seconds: 60, concurrent: true),
             .init(kubectl + ["rollout", "undo", "deployment/web"], stdout: ["deployment.apps/web rolled back"]),
             .init(watch, stdout: try watchLines("kubectl-watch-rollout-complete.jsonl")),
         ])
@@ -130,6 +130,40 @@ final class ExecutorScriptedTests: XCTestCase {
         XCTAssertEqual(deploy.rollback?.method, "kubectl rollout undo deployment/web")
         XCTAssertEqual(deploy.rollback?.succeeded, true)
         XCTAssertEqual(deploy.outcomeReason, "pager")
+    }
+
+    /// build → push → smoke run with the real docker CLI's output against podman: exact argv, step
+    /// progress, the pushed digest, and `docker run` without `--rm` so its exit status counts.
+    func testDockerStagesRunExactCommandsAndReportProgress() async throws {
+        let file = try pipeline("""
+          - { id: build, docker: build, context: ., dockerfile: Dockerfile }
+          - { id: push, docker: push, needs: [build] }
+          - { id: smoke, docker: run, argv: [--rm, "${image}:${version}", /bin/busybox, sh, -c, "exit 3", "${env}"], needs: [push] }
+          - { id: deploy, deploy: staging, needs: [smoke] }
+        """, rollback: "rollback: { automatic: [] }")
+        let store = InMemoryEventStore()
+        let id = try start(file, store)
+        let image = "127.0.0.1:5000/shop/web:2.0.0"
+        let runner = ScriptedProcessRunner([
+            .init(["docker", "build", "-t", image, "-f", "Dockerfile", "."],
+                  stdout: try FixtureText.lines("docker-build-podman.stdout")),
+            .init(["docker", "push", image], stdout: try FixtureText.lines("docker-push-podman.stdout")),
+            .init(["docker", "run", "--name", "SMOKE", image, "/bin/busybox", "sh", "-c", "exit 3", "staging"], stdout: [], status: 3),
+            .init(["docker", "rm", "-f", "SMOKE"]),
+        ], normalize: { argv in argv.map { $0.hasPrefix("gantry-smoke-") ? "SMOKE" : $0 } })
+        let status = await Executor(store: store, pipeline: file, runner: runner,
+                                    settings: ExecutorSettings(holder: "x", workingDirectory: "/srv/app")).run(id)
+        XCTAssertEqual(status, .failed)
+        for _ in 0..<200 where runner.ran.count < 4 { try await Task.sleep(for: .milliseconds(10)) }
+        XCTAssertEqual(runner.verify(), [])
+        XCTAssertEqual(runner.directories.prefix(3), ["/srv/app", "/srv/app", "/srv/app"])
+        let deploy = try XCTUnwrap(try state(store).deploys[id])
+        XCTAssertEqual(deploy.stages.map(\.status), [.succeeded, .succeeded, .failed, .skipped])
+        XCTAssertEqual(deploy.stages[0].progress, StageProgress(done: 5, total: 5, label: "build step 5/5"))
+        XCTAssertEqual(deploy.stages[1].progress, StageProgress(done: 1, total: 1, label: "pushed sha256:19ea6a84513a"))
+        XCTAssertTrue(deploy.stages[2].command.starts(with: ["docker", "run", "--name"]))
+        XCTAssertFalse(deploy.stages[2].command.contains("--rm"), "podman answers 0 for every --rm run")
+        XCTAssertTrue(deploy.stages[2].reason.hasSuffix("exited with status 3"), deploy.stages[2].reason)
     }
 
     func testSecondDeployToLeasedEnvironmentIsRefused() throws {

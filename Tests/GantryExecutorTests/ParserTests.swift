@@ -15,7 +15,9 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(statuses[1].waitingFor, "waiting for the spec update to be observed")
         XCTAssertEqual(statuses[3].waitingFor, "1 of 3 new replicas updated")
         XCTAssertEqual(statuses.last!.waitingFor, "1 old replicas pending termination", "the capture ends just before the end")
-        XCTAssertEqual(statuses.map(\.newReady), [3, 3, 3, 1, 1, 1, 2, 2, 2, 3])
+        // Surge pods are created before they are ready: "available" still counts the old pods,
+        // so a new pod counts only once available exceeds the old pods still running.
+        XCTAssertEqual(statuses.map(\.newReady), [3, 0, 0, 0, 1, 1, 1, 2, 2, 2])
         XCTAssertEqual(statuses.map(\.desired), Array(repeating: 3, count: 10))
     }
 
@@ -57,6 +59,18 @@ final class ParserTests: XCTestCase {
         XCTAssertFalse(DockerProgress.isPushedLayer("5f70bf18a086: Preparing"))
     }
 
+    /// Output of the real docker CLI 28.2 against podman 4.3 (legacy builder), kept as fixtures.
+    func testDockerProgressOfRealPodmanOutput() throws {
+        let build = try FixtureText.lines("docker-build-podman.stdout")
+        XCTAssertEqual(build.compactMap(DockerProgress.buildStep).map { "\($0.0)/\($0.1)" }, ["1/5", "2/5", "3/5", "4/5", "5/5"])
+        let failed = try FixtureText.lines("docker-build-fail-podman.stdout")
+        XCTAssertEqual(failed.compactMap(DockerProgress.buildStep).map { "\($0.0)/\($0.1)" }, ["1/3", "2/3", "3/3"])
+        let push = try FixtureText.lines("docker-push-podman.stdout")
+        XCTAssertEqual(push.compactMap(DockerProgress.pushedDigest), ["sha256:19ea6a84513a"])
+        XCTAssertFalse(push.contains(where: DockerProgress.isPushedLayer))
+        XCTAssertNil(DockerProgress.pushedDigest("1.0.1: digest: sha256:19ea"))
+    }
+
     func testLineSplitterBoundsRepairsAndJoinsChunks() {
         var splitter = LineSplitter(maximumLength: 16)
         XCTAssertEqual(splitter.feed(Array("hel".utf8)), [])
@@ -67,6 +81,8 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(splitter.feed(Array("tail".utf8)), [])
         XCTAssertEqual(splitter.finish(), "tail")
         XCTAssertNil(splitter.finish())
+        var wide = LineSplitter()
+        XCTAssertEqual(wide.feed(Array("context 1.9MB\r\r\n 10%\r 55%\r100% done\n".utf8)), ["context 1.9MB", "100% done"])
     }
 
     func testRedactorHidesEveryForm() {

@@ -11,7 +11,7 @@ final class World {
     let directory: String
     let kubeconfig: String
     private let sim: Process
-    let environment: [String: String]
+    var environment: [String: String]
 
     static let kubectl = "/usr/bin/kubectl"
 

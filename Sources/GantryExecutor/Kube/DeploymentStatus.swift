@@ -45,8 +45,13 @@ public struct DeploymentStatus: Sendable, Equatable {
         }
     }
 
-    /// New-template pods that are available: what "3/5 pods ready" counts.
-    public var newReady: Int { min(updated, available) }
+    /// New-template pods that are available: what "3/5 pods ready" counts. The status counts
+    /// available pods of every template together, so the old template's pods (assumed available
+    /// while they run) are taken off; before the new spec is observed, none are new.
+    public var newReady: Int {
+        guard observedGeneration >= generation else { return 0 }
+        return max(0, min(updated, available - (replicas - updated)))
+    }
 
     /// Whether the rollout is complete, by the same rules as `kubectl rollout status`.
     public var isComplete: Bool {

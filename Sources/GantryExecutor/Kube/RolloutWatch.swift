@@ -12,6 +12,8 @@ struct RolloutWatch {
     let timeout: Double
     /// Progress label prefix, e.g. `pods ready` or `canary pods ready`.
     var label = "pods ready"
+    /// When set, statuses of a pod template without this image (the rollout before) are ignored.
+    var expectedImage: String?
 
     /// Returns the final status, or throws `.progressDeadline` / `.timedOut`; cancelling the
     /// calling task stops the watch (and its kubectl) at once.
@@ -19,6 +21,7 @@ struct RolloutWatch {
         let argv = kubectl.watchDeployment(deployment)
         let box = WatchBox()
         let recorder = self.recorder, stage = self.stage, label = self.label, runner = self.runner, timeout = self.timeout
+        let expected = expectedImage
         let result: CommandResult? = try await withThrowingTaskGroup(of: CommandResult?.self) { group in
             group.addTask {
                 try await runner.run(Command(argv, timeout: timeout)) { stream, line in
@@ -27,6 +30,7 @@ struct RolloutWatch {
                         return
                     }
                     guard !box.isDone, let status = DeploymentStatus(json: line) else { return }
+                    if let expected, !status.images.contains(expected) { return }
                     if box.update(status) {
                         _ = try? recorder.record(.stageProgressed(stage: stage, done: status.newReady, total: status.desired, label: label))
                     }

@@ -48,11 +48,14 @@ struct StrategyContext: Sendable {
     }
 
     /// Follows `deployment`'s rollout; on a stuck rollout, explains what the pods are doing.
-    func watch(_ deployment: String, label: String = "pods ready") async throws -> DeploymentStatus {
+    /// With `expecting`, statuses whose pod template does not run that image yet are ignored, so
+    /// the watch may start before the change that starts the rollout.
+    func watch(_ deployment: String, label: String = "pods ready", expecting image: String? = nil) async throws -> DeploymentStatus {
         do {
             var watch = RolloutWatch(runner: runner, recorder: recorder, kubectl: kubectl, stage: stage,
                                      deployment: deployment, timeout: timeout)
             watch.label = label
+            watch.expectedImage = image
             return try await watch.run()
         } catch let error as ExecutorError {
             throw await explained(error, deployment: deployment)

@@ -8,11 +8,14 @@ public struct Command: Sendable, Equatable, CustomStringConvertible {
     public var environment: [String: String]
     /// Seconds before the whole process group is killed; nil for no limit.
     public var timeout: Double?
+    /// The working directory; nil runs it in this process's current directory.
+    public var directory: String?
 
-    public init(_ argv: [String], environment: [String: String] = [:], timeout: Double? = nil) {
+    public init(_ argv: [String], environment: [String: String] = [:], timeout: Double? = nil, directory: String? = nil) {
         self.argv = argv
         self.environment = environment
         self.timeout = timeout
+        self.directory = directory
     }
 
     /// The command as a person would type it (quoted for a POSIX shell), for logs.
@@ -69,10 +72,21 @@ extension ProcessRunner {
     }
 }
 
-/// A thread-safe line collector.
+/// A thread-safe line collector that keeps the last `keep` lines (memory stays bounded however
+/// much a command prints).
 final class LineBox: @unchecked Sendable {
     private let lock = NSLockish()
     private var storage: [String] = []
-    func append(_ line: String) { lock.locked { storage.append(line) } }
+    private let keep: Int
+
+    init(keep: Int = .max) { self.keep = max(1, keep) }
+
+    func append(_ line: String) {
+        lock.locked {
+            if storage.count >= keep { storage.removeFirst(storage.count - keep + 1) }
+            storage.append(line)
+        }
+    }
+
     var lines: [String] { lock.locked { storage } }
 }

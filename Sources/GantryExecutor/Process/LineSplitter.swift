@@ -1,5 +1,6 @@
-/// Splits a byte stream into lines, however the bytes arrive: one line per `\n` (a trailing
-/// `\r` is dropped), lines longer than `maximumLength` bytes are cut with a marker, and invalid
+/// Splits a byte stream into lines, however the bytes arrive: one line per `\n` (trailing `\r`s
+/// are dropped; of a line that progress output rewrote with `\r`, the last text is kept, as a
+/// terminal would show it), lines longer than `maximumLength` bytes are cut with a marker, and invalid
 /// UTF-8 is repaired. Memory stays bounded by `maximumLength` whatever the input.
 public struct LineSplitter: Sendable {
     public let maximumLength: Int
@@ -36,7 +37,10 @@ public struct LineSplitter: Sendable {
     }
 
     private mutating func finishLine() -> String {
-        if pending.last == 0x0D, !dropping { pending.removeLast() }
+        if !dropping {
+            while pending.last == 0x0D { pending.removeLast() }
+            if let carriage = pending.lastIndex(of: 0x0D) { pending.removeSubrange(...carriage) }
+        }
         var line = String(decoding: pending, as: UTF8.self)
         if dropping { line += " … [\(droppedBytes) more bytes cut]" }
         pending.removeAll(keepingCapacity: pending.count <= 4096)

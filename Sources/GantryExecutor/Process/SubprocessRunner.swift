@@ -24,11 +24,13 @@ public struct SubprocessRunner: ProcessRunner {
         guard let program = command.argv.first, !program.isEmpty else {
             throw CommandError.launchFailed("", "the command is empty")
         }
-        guard let resolved = Self.resolve(program, path: ProcessInfo.processInfo.environment["PATH"] ?? "") else {
+        guard let resolved = Self.resolve(program, path: ProcessInfo.processInfo.environment["PATH"] ?? "",
+                                          directory: command.directory) else {
             throw CommandError.notFound(program)
         }
         let grace = gracePeriod
         let variables = command.environment
+        let directory = command.directory.map { FilePath($0) }
         let argv = Array(command.argv.dropFirst())
         let limit = maximumLineLength
         let start = ContinuousClock.now
@@ -50,7 +52,7 @@ public struct SubprocessRunner: ProcessRunner {
                 let arguments = Arguments(argv)
                 let result = try await Subprocess.run(
                     .path(FilePath(resolved)), arguments: arguments, environment: environment,
-                    platformOptions: options, input: .none, output: .sequence, error: .sequence
+                    workingDirectory: directory, platformOptions: options, input: .none, output: .sequence, error: .sequence
                 ) { execution in
                     try await withThrowingTaskGroup(of: Void.self) { streams in
                         streams.addTask { try await Self.pump(execution.standardOutput, .stdout, limit, onLine) }
@@ -106,8 +108,12 @@ public struct SubprocessRunner: ProcessRunner {
     }
 
     /// The executable for `program`: itself when it has a slash, else the first match on `path`.
-    static func resolve(_ program: String, path: String) -> String? {
-        if program.contains("/") { return FileManager.default.isExecutableFile(atPath: program) ? program : nil }
+    static func resolve(_ program: String, path: String, directory: String? = nil) -> String? {
+        if program.contains("/") {
+            // A relative path (`./scripts/smoke`) is relative to the directory the command runs in.
+            let full = program.hasPrefix("/") || directory == nil ? program : directory! + "/" + program
+            return FileManager.default.isExecutableFile(atPath: full) ? full : nil
+        }
         for directory in path.split(separator: ":") where !directory.isEmpty {
             let candidate = "\(directory)/\(program)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }

@@ -9,7 +9,7 @@ public enum ClusterSetup {
                              runner: any ProcessRunner = SubprocessRunner()) async throws {
         let path = (directory as NSString).appendingPathComponent("manifest-\(context)-\(UUID().uuidString.prefix(8)).yaml")
         try manifest.write(toFile: path, atomically: true, encoding: .utf8)
-        let errors = LineBox()
+        let errors = LineBox(keep: 20)
         let result = try await runner.run(Command(["kubectl", "--context", context, "apply", "-f", path], timeout: 60)) { stream, line in
             if stream == .stderr { errors.append(line) }
         }

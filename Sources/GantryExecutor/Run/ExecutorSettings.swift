@@ -16,10 +16,12 @@ public struct ExecutorSettings: Sendable {
     public var leaseSeconds: Double
     /// Secret values to redact from everything stored.
     public var secrets: [String]
+    /// Where stage and `verify:` commands run (the pipeline file's directory); nil for the current one.
+    public var workingDirectory: String?
 
     public init(holder: String = ExecutorSettings.defaultHolder(), sampleInterval: Double = 2, defaultTimeout: Double = 600,
                 gateTimeout: Double? = nil, prometheusURL: String = "http://127.0.0.1:9090", leaseSeconds: Double = 30,
-                secrets: [String] = []) {
+                secrets: [String] = [], workingDirectory: String? = nil) {
         self.holder = holder
         self.sampleInterval = sampleInterval
         self.defaultTimeout = defaultTimeout
@@ -27,6 +29,7 @@ public struct ExecutorSettings: Sendable {
         self.prometheusURL = prometheusURL
         self.leaseSeconds = leaseSeconds
         self.secrets = secrets
+        self.workingDirectory = workingDirectory
     }
 
     /// `executor@HOST:PID`.

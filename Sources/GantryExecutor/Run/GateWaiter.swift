@@ -13,6 +13,8 @@ struct GateWaiter {
     let placeholders: (String) -> String
     /// Seconds to wait before giving up; nil waits as long as it takes.
     let timeout: Double?
+    /// Where `verify:` commands run.
+    let directory: String?
 
     func run() async throws {
         try await verifyAutomaticItems()
@@ -81,11 +83,11 @@ struct GateWaiter {
             for item in checklist.items where item.spec.isAutomatic && !item.isSatisfied {
                 let argv = item.spec.verify.map(placeholders)
                 recorder.log(gate, .system, "$ " + ShellQuote.join(argv))
-                let output = LineBox()
+                let output = LineBox(keep: 20)
                 let recorder = self.recorder, gate = self.gate
                 let result: CommandResult
                 do {
-                    result = try await runner.run(Command(argv, timeout: 300)) { stream, line in
+                    result = try await runner.run(Command(argv, timeout: 300, directory: directory)) { stream, line in
                         output.append(line)
                         recorder.log(gate, stream, line)
                     }

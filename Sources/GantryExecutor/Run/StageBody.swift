@@ -13,13 +13,13 @@ struct StageBody {
     func run() async throws {
         switch spec.kind {
         case .run(let argv):
-            let command = argv.map { run.expand($0, environment: nil) }
+            let command = argv.map { run.expand($0, environment: run.deploy.environment) }
             try recorder.record(.stageStarted(stage: spec.id, command: command))
             try await execute(command) { _ in }
         case .dockerBuild(let context, let tag, let dockerfile):
-            var command = ["docker", "build", "-t", run.expand(tag, environment: nil)]
-            if let dockerfile { command += ["-f", run.expand(dockerfile, environment: nil)] }
-            command.append(run.expand(context, environment: nil))
+            var command = ["docker", "build", "-t", run.expand(tag, environment: run.deploy.environment)]
+            if let dockerfile { command += ["-f", run.expand(dockerfile, environment: run.deploy.environment)] }
+            command.append(run.expand(context, environment: run.deploy.environment))
             try recorder.record(.stageStarted(stage: spec.id, command: command))
             try await execute(command, environment: ["DOCKER_BUILDKIT": "0"]) { line in
                 if let (done, total) = DockerProgress.buildStep(line) {
@@ -27,17 +27,19 @@ struct StageBody {
                 }
             }
         case .dockerPush(let tag):
-            let command = ["docker", "push", run.expand(tag, environment: nil)]
+            let command = ["docker", "push", run.expand(tag, environment: run.deploy.environment)]
             try recorder.record(.stageStarted(stage: spec.id, command: command))
             let layers = Counter()
             try await execute(command) { line in
                 if DockerProgress.isPushedLayer(line) {
                     let count = layers.increment()
                     _ = try? recorder.record(.stageProgressed(stage: spec.id, done: count, total: 0, label: "\(count) layers pushed"))
+                } else if let digest = DockerProgress.pushedDigest(line) {
+                    _ = try? recorder.record(.stageProgressed(stage: spec.id, done: 1, total: 1, label: "pushed \(digest)"))
                 }
             }
         case .dockerRun(let argv):
-            try await dockerRun(argv.map { run.expand($0, environment: nil) })
+            try await dockerRun(argv.map { run.expand($0, environment: run.deploy.environment) })
         case .deploy(let name):
             try await deploy(to: name)
         case .gate:
@@ -46,7 +48,7 @@ struct StageBody {
                                  deploy: run.deploy.id, gate: spec.id,
                                  placeholders: { [run] text in Template(text).expanded(run.pipeline.placeholderValues(
                                      version: run.deploy.version, environment: run.deploy.environment)) },
-                                 timeout: run.settings.gateTimeout).run()
+                                 timeout: run.settings.gateTimeout, directory: run.settings.workingDirectory).run()
         case .monitor(let name, let seconds):
             try recorder.record(.stageStarted(stage: spec.id, command: []))
             guard let environment = run.pipeline.environment(name) else { return }
@@ -91,10 +93,11 @@ struct StageBody {
                          onStdout: @escaping @Sendable (String) -> Void) async throws {
         let recorder = self.recorder, stage = spec.id
         recorder.log(stage, .system, "$ " + ShellQuote.join(argv))
-        let last = LineBox()
+        let last = LineBox(keep: 1)
         let result: CommandResult
         do {
-            result = try await run.executor.runner.run(Command(argv, environment: environment, timeout: timeout)) { stream, line in
+            result = try await run.executor.runner.run(Command(argv, environment: environment, timeout: timeout,
+                                                                   directory: run.settings.workingDirectory)) { stream, line in
                 recorder.log(stage, stream, line)
                 last.append(line)
                 if stream == .stdout { onStdout(line) }
