@@ -26,6 +26,12 @@ enum ConsoleLoop {
         } catch {
             throw CLIError(error.description)
         }
+        // Intents still queued when the console quits are appended after the terminal is restored.
+        let inbox = EventInbox()
+        let writer = IntentWriter(store: setup.store) { message in
+            if inbox.post(message) { TerminalSignals.poke() }
+        }
+        defer { writer.drain() }
         let terminal: NcursesTerminal
         do {
             terminal = try NcursesTerminal()
@@ -41,7 +47,6 @@ enum ConsoleLoop {
             model.ui.environment = active
         }
 
-        let inbox = EventInbox()
         let store = setup.store
         let subscription = Task.detached {
             do {
@@ -54,10 +59,6 @@ enum ConsoleLoop {
             }
         }
         defer { subscription.cancel() }
-        let writer = IntentWriter(store: store) { message in
-            if inbox.post(message) { TerminalSignals.poke() }
-        }
-        defer { writer.drain() }
 
         var lastFrame: CellBuffer?
         var pacer = FramePacer()
