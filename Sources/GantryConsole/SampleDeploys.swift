@@ -38,7 +38,10 @@ public enum SampleDeploys {
             ChecklistItemPlan(id: "backup", text: "Database backup created", evidenceRequired: true),
             ChecklistItemPlan(id: "rollback-plan", text: "Rollback plan documented"),
         ])],
-        approvals: [ApprovalRule(scope: "production", required: 2, allowed: ["alice", "bob", "carol"], allowSelf: false)])
+        approvals: [ApprovalRule(scope: "production", required: 2, allowed: ["alice", "bob", "carol"], allowSelf: false)],
+        metrics: [MetricPlan(name: "error-rate", warn: 0.01, critical: 0.05),
+                  MetricPlan(name: "latency-p95", warn: 1, critical: 2),
+                  MetricPlan(name: "ready", warn: 2, critical: 1, lowerIsWorse: true)])
 
     /// The policy of a deploy to staging: build, push, rolling update.
     public static let stagingPolicy = DeployPolicy(

@@ -4,10 +4,38 @@ import Foundation
 /// A name is looked up as `NAME.theme` in the search directories (files override the built-in
 /// themes), then among the built-ins. `NO_COLOR` (non-empty) strips every colour.
 public enum ThemeLoader {
+    /// Where the chosen theme's name came from.
+    public enum Source: Equatable, Sendable {
+        case flag, environment, config, fallback
+    }
+
+    /// The theme name (or path) to load and where it came from: `--theme`, then a non-empty
+    /// `GANTRY_THEME`, then the pipeline file's `console.theme`, then `dark`.
+    public static func choose(flag: String?, configured: String?, environment: [String: String]) -> (name: String, source: Source) {
+        if let flag { return (flag, .flag) }
+        if let named = environment["GANTRY_THEME"], !named.isEmpty { return (named, .environment) }
+        if let configured { return (configured, .config) }
+        return ("dark", .fallback)
+    }
+
+    /// Every theme name `load` finds by name: the built-ins, then `NAME.theme` files in the
+    /// search directories (for "did you mean" suggestions).
+    public static func knownNames(searchDirectories: [String]) -> [String] {
+        var names = Theme.builtInNames
+        for directory in searchDirectories {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            for file in files.sorted() where file.hasSuffix(".theme") {
+                let name = String(file.dropLast(".theme".count))
+                if !names.contains(name) { names.append(name) }
+            }
+        }
+        return names
+    }
+
     /// The theme to use, or an error naming the file, line and key at fault.
     public static func resolve(flag: String?, configured: String? = nil, environment: [String: String],
                                searchDirectories: [String]) throws(ThemeError) -> Theme {
-        let requested = flag ?? environment["GANTRY_THEME"].flatMap { $0.isEmpty ? nil : $0 } ?? configured ?? "dark"
+        let requested = choose(flag: flag, configured: configured, environment: environment).name
         var theme = try load(requested, searchDirectories: searchDirectories)
         if let noColor = environment["NO_COLOR"], !noColor.isEmpty { theme = theme.withoutColor() }
         return theme

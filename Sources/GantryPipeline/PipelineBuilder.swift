@@ -22,7 +22,7 @@ final class PipelineBuilder {
         self.duplicates = duplicates
     }
 
-    static let topKeys = ["app", "image", "environments", "checklists", "metrics", "rollback", "stages"]
+    static let topKeys = ["app", "image", "environments", "checklists", "metrics", "rollback", "stages", "console"]
 
     /// Builds the pipeline, or returns nil when anything is wrong (the sink has the reasons).
     func build(_ root: Node) -> PipelineFile? {
@@ -46,13 +46,15 @@ final class PipelineBuilder {
         let metrics = reader["metrics"].map(metricList) ?? []
         let rollback = reader["rollback"].map(rollbackPolicy) ?? .default
         let stages = require(reader, "stages").flatMap(stageList)
+        let console = reader["console"].map(consoleSettings) ?? ConsoleSettings()
 
         PipelineValidator(sink: sink, references: references).validate()
-        guard let app, let image, let environments, let checklists, let metrics, let rollback, let stages else {
+        guard let app, let image, let environments, let checklists, let metrics, let rollback, let stages,
+              let console else {
             return nil
         }
         return PipelineFile(app: app, image: image, environments: environments, checklists: checklists,
-                            metrics: metrics, rollback: rollback, stages: stages)
+                            metrics: metrics, rollback: rollback, stages: stages, console: console)
     }
 
     // MARK: - Names and the image

@@ -2,7 +2,8 @@ import GantryCore
 
 extension PipelineFile {
     /// The rules a deploy to `environment` runs under, frozen into its `deploy.requested` event:
-    /// the stages it runs (in order), the checklists its gates name, and their approval rules.
+    /// the stages it runs (in order), the checklists its gates name, their approval rules, and
+    /// the metrics with their warn/critical thresholds (so the console shows them from the start).
     /// Nil when no stage deploys to `environment`.
     public func deployPolicy(for environment: String) -> DeployPolicy? {
         guard let target = self.environment(environment) else { return nil }
@@ -36,7 +37,12 @@ extension PipelineFile {
             ApprovalRule(scope: env.name, required: env.approvals.required, allowed: env.approvals.from,
                          allowSelf: env.approvals.allowSelf)
         }
-        return DeployPolicy(strategy: target.strategy.name, stages: plans, checklists: lists, approvals: rules)
+        let metricPlans = metrics.map { metric in
+            MetricPlan(name: metric.name, warn: metric.warn, critical: metric.critical,
+                       lowerIsWorse: metric.direction == .lowerIsWorse)
+        }
+        return DeployPolicy(strategy: target.strategy.name, stages: plans, checklists: lists, approvals: rules,
+                            metrics: metricPlans)
     }
 
     /// What a stage does, in a few words: `docker build`, `deploy production (canary)`, `monitor production 30m`.

@@ -17,11 +17,13 @@ public struct PipelineFile: Sendable, Equatable {
     public var rollback: RollbackPolicy
     /// The stages, in file order (see `stagesInOrder` for execution order).
     public var stages: [StageSpec]
+    /// The console's settings (`console:`), e.g. its theme.
+    public var console: ConsoleSettings
 
     /// Creates a pipeline.
     public init(app: String, image: ImageReference, environments: [EnvironmentSpec],
                 checklists: [ChecklistSpec] = [], metrics: [MetricSpec] = [],
-                rollback: RollbackPolicy = .default, stages: [StageSpec]) {
+                rollback: RollbackPolicy = .default, stages: [StageSpec], console: ConsoleSettings = ConsoleSettings()) {
         self.app = app
         self.image = image
         self.environments = environments
@@ -29,6 +31,7 @@ public struct PipelineFile: Sendable, Equatable {
         self.metrics = metrics
         self.rollback = rollback
         self.stages = stages
+        self.console = console
     }
 
     // MARK: - Lookups

@@ -1,11 +1,12 @@
 import Foundation
 
-/// Nearest-name suggestions by edit distance.
-enum Suggest {
+/// Nearest-name suggestions by edit distance ("did you mean"), for the pipeline file and the
+/// names it refers to.
+public enum Suggest {
     /// The candidate closest to `word`, if it is close enough to be a likely typo: an edit
     /// distance (with transpositions) of at most 1 for short words and 2 for longer ones, or else
     /// one name being a prefix of the other (`failed-healthcheck` -> `failed-health`).
-    static func nearest(_ word: String, among candidates: [String]) -> String? {
+    public static func nearest(_ word: String, among candidates: [String]) -> String? {
         let lowered = word.lowercased()
         var best: (name: String, distance: Int)?
         for candidate in candidates {
@@ -20,7 +21,7 @@ enum Suggest {
     }
 
     /// `, did you mean 'x'?` or "".
-    static func hint(_ word: String, among candidates: [String]) -> String {
+    public static func hint(_ word: String, among candidates: [String]) -> String {
         nearest(word, among: candidates).map { ", did you mean '\($0)'?" } ?? ""
     }
 

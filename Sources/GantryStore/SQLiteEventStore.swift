@@ -22,6 +22,7 @@ public final class SQLiteEventStore: EventStore {
     let pool: DatabasePool
     let writer = WriterSettings()
     let hub: SubscriptionHub
+    private let watcher = Locked<(started: Bool, watcher: StoreFileWatcher?)>((false, nil))
 
     // MARK: - Opening
 
@@ -68,11 +69,18 @@ public final class SQLiteEventStore: EventStore {
         hub = SubscriptionHub { [pool, path] in try SQLiteSubscriptionSource(path: path, pool: pool) }
     }
 
-    deinit { hub.stop() }
+    deinit {
+        hub.stop()
+        watcher.withLock { $0.watcher?.stop() }
+    }
 
     /// Ends every subscription and closes the file. Later calls throw.
     public func close() {
         hub.stop()
+        watcher.withLock { state in
+            state.watcher?.stop()
+            state = (true, nil)
+        }
         try? pool.close()
     }
 
@@ -167,8 +175,16 @@ public final class SQLiteEventStore: EventStore {
 
     /// Events appended by any process, delivered by the store's subscription thread
     /// (see `SubscriptionHub`): within ~25 ms, or at once for appends made through this instance.
+    /// Where the kernel reports file changes (`StoreFileWatcher`), an idle subscription polls
+    /// only once a second and wakes on other processes' writes instead.
     public func subscribe(after: Int64) -> AsyncThrowingStream<Event, Error> {
-        hub.subscribe(after: after)
+        watcher.withLock { state in
+            guard !state.started else { return }
+            state.started = true
+            state.watcher = StoreFileWatcher.start(path: path) { [weak hub] in hub?.filesChanged() }
+            if state.watcher != nil { hub.relyOnFileChanges(idleInterval: 1) }
+        }
+        return hub.subscribe(after: after)
     }
 
     /// Live subscriptions (for tests of clean termination).

@@ -12,8 +12,10 @@ protocol SubscriptionSource: AnyObject {
 /// Delivers new events to a store's subscriptions from one background thread.
 ///
 /// The thread sleeps on a condition while nobody subscribes (no CPU at all). With subscribers
-/// it wakes every `interval` (25 ms) and reads one cheap change counter (`PRAGMA data_version`);
-/// only when that moved does it read the new rows. Appends in this process wake it at once.
+/// it wakes every `interval` (25 ms) and reads one cheap change token (the last seq); only when
+/// that moved does it read the new rows. Appends in this process wake it at once. When a file
+/// watcher reports other processes' writes (`filesChanged`), polling is only needed around
+/// them: after `activeWindow` without a report the thread sleeps `idleInterval` between looks.
 /// Each subscription keeps its own cursor, so it gets every event exactly once and in order,
 /// the ones already stored first. A subscription buffers at most `buffered` events: a reader
 /// slower than the writers holds the hub back (it reads again when there is room) instead of
@@ -33,15 +35,19 @@ final class SubscriptionHub: @unchecked Sendable {
     private var nudged = false
     private var stopped = false
     private var started = false
+    private var idleInterval: TimeInterval?
+    private var activeUntil = Date.distantPast
 
     private let interval: TimeInterval
+    private let activeWindow: TimeInterval
     private let batch: Int
     private let buffered: Int
     private let makeSource: @Sendable () throws -> any SubscriptionSource
 
-    init(interval: TimeInterval = 0.025, batch: Int = 1024, buffered: Int = 4096,
+    init(interval: TimeInterval = 0.025, activeWindow: TimeInterval = 0.25, batch: Int = 1024, buffered: Int = 4096,
          makeSource: @escaping @Sendable () throws -> any SubscriptionSource) {
         self.interval = interval
+        self.activeWindow = activeWindow
         self.batch = batch
         self.buffered = buffered
         self.makeSource = makeSource
@@ -91,6 +97,30 @@ final class SubscriptionHub: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Another process wrote to the store's files: poll every `interval` for `activeWindow`
+    /// (the commit may become visible just after the write that reported it), and look now
+    /// when this ends an idle spell (within a window the regular polls suffice: a writer
+    /// streaming log lines reports thousands of writes a second).
+    func filesChanged() {
+        condition.lock()
+        let now = Date()
+        let wasIdle = now >= activeUntil
+        activeUntil = now.addingTimeInterval(activeWindow)
+        if wasIdle && !subscribers.isEmpty {
+            nudged = true
+            condition.signal()
+        }
+        condition.unlock()
+    }
+
+    /// From now on, poll only every `seconds` outside active windows (a watcher reports changes).
+    func relyOnFileChanges(idleInterval seconds: TimeInterval) {
+        condition.lock()
+        idleInterval = seconds
+        condition.signal()
+        condition.unlock()
+    }
+
     /// Ends every subscription and the thread.
     func stop() {
         condition.lock()
@@ -120,7 +150,13 @@ final class SubscriptionHub: @unchecked Sendable {
 
             condition.lock()
             while subscribers.isEmpty && !stopped { condition.wait() }
-            if !nudged && !stopped { _ = condition.wait(until: Date(timeIntervalSinceNow: interval)) }
+            if !nudged && !stopped {
+                let now = Date()
+                // Behind a slow reader, or around other processes' writes: poll; otherwise the
+                // file watcher wakes the thread and the idle interval is only a safety net.
+                let wait = behind ? interval : idleInterval.map { now < activeUntil ? interval : $0 } ?? interval
+                _ = condition.wait(until: now.addingTimeInterval(wait))
+            }
             let wasNudged = nudged
             nudged = false
             let pending = subscribers.map { (id: $0.key, cursor: $0.value.cursor) }

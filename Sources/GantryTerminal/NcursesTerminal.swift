@@ -181,7 +181,10 @@ public final class NcursesTerminal {
         return fds[0].revents != 0 ? .input : .poked
     }
 
-    /// Every key waiting (non-blocking).
+    /// The most keys `readKeys` returns at once.
+    public static let keysPerRead = 256
+
+    /// Every key waiting (non-blocking), at most `keysPerRead`.
     public func readKeys() -> [Key] {
         var keys: [Key] = []
         var value: wint_t = 0
@@ -193,7 +196,7 @@ public final class NcursesTerminal {
             } else if let key = characterKey(UInt32(value)) {
                 keys.append(key)
             }
-            if keys.count > 256 { break }
+            if keys.count >= Self.keysPerRead { break }
         }
         return keys
     }

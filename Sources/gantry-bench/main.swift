@@ -92,3 +92,10 @@ if !arguments.contains("--no-deploy") {
     await DeployBench.run(rounds: max(1, option("--deploy-rounds", 7) / 2), replicas: option("--deploy-replicas", 10),
                           readySeconds: 3, latency: false)
 }
+
+// MARK: - Live console: the real gantry binary (built beside this one) on a pseudo-terminal.
+// [--no-console] [--gantry PATH] [--key-samples N] [--lines-per-second N]
+// [--idle-seconds S] (or GANTRY_BENCH_IDLE_SECONDS; default 60)
+if !arguments.contains("--no-console") {
+    ConsoleBench.runFromCommandLine(arguments, directory: NSTemporaryDirectory() + "gantry-bench-console-\(getpid())")
+}

@@ -14,8 +14,9 @@ struct ConsoleCommand: ParsableCommand {
         discussion: """
         Keys: arrows/j k move, tab switches panels, space ticks, a approves, R rolls back, \
         d deploys, / searches the log, ? lists every key, q quits (deploys keep running).
-        Themes: --theme NAME|PATH, or GANTRY_THEME; built-in: dark, light, high-contrast, monochrome; \
-        files NAME.theme in ./themes override them. NO_COLOR turns colour off.
+        Themes: --theme NAME|PATH, else GANTRY_THEME, else `console: { theme: NAME }` in gantry.yaml, \
+        else dark; built-in: dark, light, high-contrast, monochrome; files NAME.theme in ./themes \
+        override them. NO_COLOR turns colour off.
         """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -44,7 +45,7 @@ struct ConsoleCommand: ParsableCommand {
     func runWith(store: SQLiteEventStore, pipeline: PipelineFile?, who: String? = nil) throws {
         let environment = ProcessInfo.processInfo.environment
         let who = who ?? actor ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
-        let selectedTheme = try loadTheme(environment: environment)
+        let selectedTheme = try loadTheme(environment: environment, settings: pipeline?.console ?? ConsoleSettings())
         var setup = ConsoleSetup(store: store, actor: who, readOnly: readonly, theme: selectedTheme)
         if let pipeline {
             setup.app = pipeline.app
@@ -73,14 +74,30 @@ struct ConsoleCommand: ParsableCommand {
         }
     }
 
-    private func loadTheme(environment: [String: String]) throws -> Theme {
+    /// `--theme`, then GANTRY_THEME, then the pipeline file's `console.theme` (a path in it is
+    /// relative to the pipeline file), then dark. A configured name that is no theme is reported
+    /// at its place in the pipeline file, with the nearest known name.
+    private func loadTheme(environment: [String: String], settings: ConsoleSettings) throws -> Theme {
         let pipelineDirectory = (storeOptions.file as NSString).deletingLastPathComponent
         var directories = [FileManager.default.currentDirectoryPath + "/themes"]
         if !pipelineDirectory.isEmpty { directories.insert(pipelineDirectory + "/themes", at: 0) }
+        var configured = settings.theme
+        if let path = configured, path.contains("/"), !path.hasPrefix("/"), !pipelineDirectory.isEmpty {
+            configured = pipelineDirectory + "/" + path
+        }
+        let choice = ThemeLoader.choose(flag: theme, configured: configured, environment: environment)
         do {
-            return try ThemeLoader.resolve(flag: theme, environment: environment, searchDirectories: directories)
+            return try ThemeLoader.resolve(flag: theme, configured: configured, environment: environment,
+                                           searchDirectories: directories)
         } catch {
-            throw CLIError("theme: \(error.description)")
+            guard choice.source == .config, let name = settings.theme else { throw CLIError("theme: \(error.description)") }
+            let place = "\(storeOptions.file):\(settings.themeLine):\(settings.themeColumn)"
+            if error.line == 0, !name.contains("/"), !name.hasSuffix(".theme") {
+                let known = ThemeLoader.knownNames(searchDirectories: directories)
+                throw CLIError("\(place): console.theme: no such theme '\(name)'\(Suggest.hint(name, among: known)) "
+                    + "(known: \(known.joined(separator: ", ")); or a path to a .theme file)")
+            }
+            throw CLIError("\(place): console.theme: \(error.description)")
         }
     }
 

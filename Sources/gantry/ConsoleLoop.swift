@@ -15,23 +15,9 @@ struct ConsoleSetup {
     var policies: [String: DeployPolicy] = [:]
 }
 
-/// Events delivered by the store subscription, waiting for the loop.
-private final class EventInbox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var events: [Event] = []
-    private var failure: String?
-    func push(_ event: Event) { lock.withLock { events.append(event) } }
-    func fail(_ text: String) { lock.withLock { failure = text } }
-    func take() -> ([Event], String?) {
-        lock.withLock {
-            defer { events.removeAll(keepingCapacity: true); failure = nil }
-            return (events, failure)
-        }
-    }
-}
-
-/// The live loop: fold the log, render, present only changed cells, block until a key, a store
-/// event, a resize or a signal (no busy redraw), apply the key, append intents.
+/// The live loop: read keys first and draw them at once, fold store events in bounded slices,
+/// draw store changes at most ~60 times a second, present only changed cells, and block until a
+/// key, a store event, a resize or a signal (no busy redraw). Intents are appended off the loop.
 enum ConsoleLoop {
     static func run(_ setup: ConsoleSetup) throws -> Int32 {
         var state = GantryState()
@@ -40,6 +26,12 @@ enum ConsoleLoop {
         } catch {
             throw CLIError(error.description)
         }
+        // Intents still queued when the console quits are appended after the terminal is restored.
+        let inbox = EventInbox()
+        let writer = IntentWriter(store: setup.store) { message in
+            if inbox.post(message) { TerminalSignals.poke() }
+        }
+        defer { writer.drain() }
         let terminal: NcursesTerminal
         do {
             terminal = try NcursesTerminal()
@@ -55,82 +47,80 @@ enum ConsoleLoop {
             model.ui.environment = active
         }
 
-        let inbox = EventInbox()
         let store = setup.store
         let subscription = Task.detached {
             do {
                 for try await event in store.subscribe(after: state.lastSeq) {
-                    inbox.push(event)
-                    TerminalSignals.poke()
+                    // Wakes the loop once per batch it has not seen yet, not once per event.
+                    if inbox.push(event) { TerminalSignals.poke() }
                 }
             } catch {
-                inbox.fail("live updates stopped: \(error)")
-                TerminalSignals.poke()
+                if inbox.post("live updates stopped: \(error)") { TerminalSignals.poke() }
             }
         }
         defer { subscription.cancel() }
 
         var lastFrame: CellBuffer?
-        var needsRender = true
-        var keyPressed = false
-        var lastPresent: UInt64 = 0
+        var pacer = FramePacer()
+        var inputReady = true
+        var moreInput = false
+        func draw(_ size: TerminalSize) {
+            model.now = Date()
+            let frame = ConsoleScreen.render(model, theme: theme, size: size)
+            if frame != lastFrame {
+                terminal.present(frame)
+                lastFrame = frame
+            }
+            pacer.drew(at: DispatchTime.now().uptimeNanoseconds)
+        }
         while true {
-            let (events, failure) = inbox.take()
-            for event in events where event.seq > model.state.lastSeq { Reducer.reduce(into: &model.state, event) }
-            if !events.isEmpty { needsRender = true }
-            if let failure {
-                model.ui.message = failure
-                model.ui.messageIsError = true
-                needsRender = true
-            }
+            // 1. Keys first: handled and drawn before any store backlog is folded.
             let size = terminal.size
-            if size != lastFrame.map({ TerminalSize(columns: $0.width, rows: $0.height) }) { needsRender = true }
-            // Durations tick once a second while something runs; otherwise sleep until woken.
-            let running = model.state.environments.values.contains { $0.activeDeploy != nil }
-            var timeout: Int32 = running ? 1000 : -1
-            if needsRender {
-                // A key redraws at once; a stream of store events at most ~60 times a second.
-                let sinceMs = Int32(min(1000, (DispatchTime.now().uptimeNanoseconds &- lastPresent) / 1_000_000))
-                if keyPressed || sinceMs >= 16 {
-                    model.now = Date()
-                    let frame = ConsoleScreen.render(model, theme: theme, size: size)
-                    if frame != lastFrame {
-                        terminal.present(frame)
-                        lastFrame = frame
-                    }
-                    lastPresent = DispatchTime.now().uptimeNanoseconds
-                    needsRender = false
-                    keyPressed = false
-                } else {
-                    timeout = 16 - sinceMs
-                }
-            }
-            switch terminal.wait(timeoutMilliseconds: timeout) {
-            case .signal(let number):
-                return 128 + number
-            case .timeout:
-                needsRender = true
-            case .poked:
-                continue
-            case .input:
-                needsRender = true
-                keyPressed = true
-                for key in terminal.readKeys() {
+            var drawNow = size != lastFrame.map { TerminalSize(columns: $0.width, rows: $0.height) }
+            if inputReady {
+                let keys = terminal.readKeys()
+                moreInput = keys.count >= NcursesTerminal.keysPerRead
+                for key in keys {
+                    drawNow = true
                     for effect in ConsoleUpdate.handle(key, model: &model, size: size) {
                         switch effect {
                         case .quit:
                             return 0
                         case .append(let deploy, let payload, let newStream):
-                            do {
-                                let event = PendingEvent(time: Date(), actor: setup.actor, deploy: deploy, payload: payload)
-                                _ = try store.append([event], expected: newStream ? .noStream : .any)
-                            } catch {
-                                model.ui.message = "not recorded: \(error.description)"
-                                model.ui.messageIsError = true
-                            }
+                            // Appended off the loop (it may wait for an fsync or another writer).
+                            writer.append(PendingEvent(time: Date(), actor: setup.actor, deploy: deploy, payload: payload),
+                                          expected: newStream ? .noStream : .any)
                         }
                     }
                 }
+            }
+            if drawNow { draw(size) }
+
+            // 2. Fold one bounded slice of store events; the rest waits for the next turn.
+            let slice = inbox.take(limit: FramePacer.foldSlice)
+            for event in slice.events where event.seq > model.state.lastSeq { Reducer.reduce(into: &model.state, event) }
+            if !slice.events.isEmpty { pacer.noteStoreChange() }
+            if let message = slice.messages.last {
+                model.ui.message = message
+                model.ui.messageIsError = true
+                pacer.noteStoreChange()
+            }
+
+            // 3. Store changes at most ~60 frames a second; durations tick once a second.
+            let running = model.state.environments.values.contains { $0.activeDeploy != nil }
+            let now = DispatchTime.now().uptimeNanoseconds
+            if pacer.shouldDraw(now: now, running: running) { draw(size) }
+
+            // 4. Sleep until a key, a store event, a resize or a signal (or the next frame/tick).
+            let timeout = pacer.timeout(now: DispatchTime.now().uptimeNanoseconds, backlog: slice.more || moreInput,
+                                        running: running)
+            switch terminal.wait(timeoutMilliseconds: timeout) {
+            case .signal(let number):
+                return 128 + number
+            case .input:
+                inputReady = true
+            case .poked, .timeout:
+                inputReady = moreInput
             }
         }
     }

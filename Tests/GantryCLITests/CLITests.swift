@@ -152,6 +152,44 @@ final class CLITests: XCTestCase {
         }
     }
 
+    func testConsoleThemeComesFromFlagThenEnvironmentThenPipelineFile() throws {
+        try """
+        app: web
+        image: 127.0.0.1:5000/shop/web
+        environments:
+          staging: { kube: { context: staging, namespace: web } }
+        stages:
+          - { id: staging, deploy: staging }
+        console:
+          theme: drak
+        """.write(toFile: directory + "/gantry.yaml", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: directory + "/themes", withIntermediateDirectories: true)
+        try "base = dark\n".write(toFile: directory + "/themes/corp.theme", atomically: true, encoding: .utf8)
+        let quiet = ["GANTRY_THEME": ""]
+        // The file's theme, reported at its place with the nearest known name.
+        var result = try BuiltBinary.run("gantry", [], environment: quiet, directory: directory)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.stderr, "Error: gantry.yaml:8:10: console.theme: no such theme 'drak', did you mean 'dark'? "
+            + "(known: dark, light, high-contrast, monochrome, corp; or a path to a .theme file)\n")
+        // GANTRY_THEME comes before the file.
+        result = try BuiltBinary.run("gantry", [], environment: ["GANTRY_THEME": "nosuch"], directory: directory)
+        XCTAssertEqual(result.stderr, "Error: theme: nosuch: no such theme (built-in: dark, light, high-contrast, monochrome; "
+            + "or give a path to a .theme file)\n")
+        // --theme comes before both.
+        result = try BuiltBinary.run("gantry", ["--theme", "nosuch2"], environment: ["GANTRY_THEME": "light"], directory: directory)
+        XCTAssertEqual(result.stderr, "Error: theme: nosuch2: no such theme (built-in: dark, light, high-contrast, monochrome; "
+            + "or give a path to a .theme file)\n")
+        // A good theme anywhere gets as far as the terminal (there is none here).
+        for (arguments, environment) in [(["--theme", "light"], quiet), ([], ["GANTRY_THEME": "monochrome"])] {
+            result = try BuiltBinary.run("gantry", arguments, environment: environment, directory: directory)
+            XCTAssertEqual(result.stderr, "Error: the console needs a terminal (stdin and stdout must be a tty)\n", "\(arguments)")
+        }
+        try String(contentsOfFile: directory + "/gantry.yaml", encoding: .utf8).replacingOccurrences(of: "drak", with: "corp")
+            .write(toFile: directory + "/gantry.yaml", atomically: true, encoding: .utf8)
+        result = try BuiltBinary.run("gantry", [], environment: quiet, directory: directory)
+        XCTAssertEqual(result.stderr, "Error: the console needs a terminal (stdin and stdout must be a tty)\n")
+    }
+
     func testCheckValidExamplesAndBrokenFile() throws {
         var result = try gantry("check", root + "/examples/canary.yaml")
         XCTAssertEqual(result.status, 0, result.stderr)

@@ -82,7 +82,8 @@ final class ScreenTests: XCTestCase {
         let buffer = render(SampleDeploys.model(.canary), .medium)
         XCTAssertEqual(line(buffer, containing: "▶● production"),
                        "│                            ││▶● production  canary 25% (step 2/4)  ██████████▁▁▁▁▁▁▁▁▁▁                         2m18s│")
-        XCTAssertTrue(line(buffer, containing: "error-rate").contains("▅▆▅█▆▅▆█▆▅▆▆ 0.003"))
+        // Scaled to include the critical level (0.05): the samples sit low, with the thresholds beside.
+        XCTAssertTrue(line(buffer, containing: "error-rate").hasSuffix("││ error-rate  ▁▁▁▂▁▁▁▂▁▁▁▁ 0.003  w0.01 c0.05  │"))
         XCTAssertEqual(line(buffer, containing: "$ kubectl"),
                        "│ $ kubectl --context prod -n web scale deployment/web-canary --replicas=2                                             │")
         XCTAssertTrue(line(render(SampleDeploys.model(.canary), .large), containing: "[✓] backup").contains("dave 08:06 “snapshot db-0042”"))
@@ -108,6 +109,39 @@ final class ScreenTests: XCTestCase {
         XCTAssertEqual(buffer[at.column - 14, at.row].style, Theme.dark[.ok])
         // At 80 columns the band is abbreviated so the sparkline still fits.
         XCTAssertTrue(line(render(SampleDeploys.model(.rollingBack)), containing: "error-rate").contains("0.072 CRIT>0.05"))
+    }
+
+    func testMetricThresholdsShowFromTheStartOfADeploy() {
+        // At the gate nothing is sampled yet: the policy's thresholds are already there.
+        let gated = render(SampleDeploys.model(.gated), .medium)
+        XCTAssertTrue(line(gated, containing: "error-rate").hasSuffix("││ error-rate  -  warn 0.01, crit 0.05          │"))
+        XCTAssertTrue(line(gated, containing: "ready").hasSuffix("││ ready       -  warn 2, crit 1                │"))
+        guard let note = gated.find("warn 0.01") else { return XCTFail("no thresholds") }
+        XCTAssertEqual(gated[note.column, note.row].style, Theme.dark[.muted])
+        XCTAssertEqual(gated[note.column - 3, note.row].style, Theme.dark[.ok], "no sample yet: the dash is not a warning")
+        // A value past the warn threshold is coloured warn before (or without) any crossing event.
+        let rolling = render(SampleDeploys.model(.rollingBack), .large)
+        XCTAssertTrue(line(rolling, containing: "latency-p95").contains("▂▂▂▂▂▂▂▂▂▂▂▂▃▄▅ 1.12  warn 1, crit 2"))
+        guard let value = rolling.find("1.12  warn") else { return XCTFail("no latency value") }
+        XCTAssertEqual(rolling[value.column, value.row].style, Theme.dark[.warn])
+        XCTAssertEqual(rolling[value.column - 2, value.row].style, Theme.dark[.warn], "the last bar is past warn")
+        XCTAssertEqual(rolling[value.column - 4, value.row].style, Theme.dark[.ok])
+    }
+
+    func testLowerIsWorseMetricsUseTheirThresholdsTheOtherWay() {
+        var model = SampleDeploys.model(.canary)
+        let id = SampleDeploys.production
+        let time = model.now
+        for value in [1.0, 2.0] { model.state.deploys[id]?.metrics["ready"]?.append(MetricSeries.Sample(time: time, value: value)) }
+        model.state.deploys[id]?.metrics["ready"]?.level = .critical
+        model.state.deploys[id]?.metrics["ready"]?.crossedThreshold = 1
+        let buffer = render(model, .large)
+        XCTAssertTrue(line(buffer, containing: "ready").contains("▅▅▅▇▇▇▇████▂▄ 2  critical < 1"))
+        guard let value = buffer.find("2  critical < 1") else { return XCTFail("no ready value") }
+        XCTAssertEqual(buffer[value.column, value.row].style, Theme.dark[.critical])
+        XCTAssertEqual(buffer[value.column - 2, value.row].style, Theme.dark[.warn], "2 replicas is at the warn level")
+        XCTAssertEqual(buffer[value.column - 3, value.row].style, Theme.dark[.critical], "1 replica is at the critical level")
+        XCTAssertEqual(buffer[value.column - 4, value.row].style, Theme.dark[.ok])
     }
 
     func testSelectionUsesTheSelectedStyleOnlyInTheFocusedPanel() {

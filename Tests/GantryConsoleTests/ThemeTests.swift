@@ -94,3 +94,30 @@ final class ThemeTests: XCTestCase {
         }
     }
 }
+
+/// Which theme name wins: flag, then environment, then the pipeline file, then dark.
+final class ThemeChoiceTests: XCTestCase {
+    func testPrecedence() {
+        let env = ["GANTRY_THEME": "light"]
+        XCTAssertEqual(ThemeLoader.choose(flag: "monochrome", configured: "high-contrast", environment: env).name, "monochrome")
+        XCTAssertEqual(ThemeLoader.choose(flag: "monochrome", configured: nil, environment: [:]).source, .flag)
+        XCTAssertEqual(ThemeLoader.choose(flag: nil, configured: "high-contrast", environment: env).name, "light")
+        XCTAssertEqual(ThemeLoader.choose(flag: nil, configured: "high-contrast", environment: env).source, .environment)
+        XCTAssertEqual(ThemeLoader.choose(flag: nil, configured: "high-contrast", environment: [:]).name, "high-contrast")
+        XCTAssertEqual(ThemeLoader.choose(flag: nil, configured: "high-contrast", environment: ["GANTRY_THEME": ""]).source, .config,
+                       "an empty GANTRY_THEME is not a choice")
+        XCTAssertEqual(ThemeLoader.choose(flag: nil, configured: nil, environment: [:]).name, "dark")
+        XCTAssertEqual(ThemeLoader.choose(flag: nil, configured: nil, environment: [:]).source, .fallback)
+        XCTAssertEqual(try ThemeLoader.resolve(flag: nil, configured: "high-contrast", environment: env, searchDirectories: []).name,
+                       "light")
+    }
+
+    func testKnownNamesAreTheBuiltInsThenThemeFiles() throws {
+        let dir = NSTemporaryDirectory() + "gantry-themes-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for file in ["corp.theme", "dark.theme", "notes.txt"] { try "".write(toFile: dir + "/" + file, atomically: true, encoding: .utf8) }
+        XCTAssertEqual(ThemeLoader.knownNames(searchDirectories: [dir, dir + "/missing"]),
+                       ["dark", "light", "high-contrast", "monochrome", "corp"])
+    }
+}

@@ -51,6 +51,56 @@ final class EventCodecTests: XCTestCase {
         }
     }
 
+    /// A `deploy.requested` written before metric thresholds were appended to the policy
+    /// (bytes from that encoder): it still decodes, with no metrics.
+    static let requestBeforeMetricThresholds: [UInt8] = [
+        0x0a, 0x70, 0x72, 0x6f, 0x64, 0x75, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x05, 0x32, 0x2e, 0x31, 0x2e, 0x30, 0x06,
+        0x63, 0x61, 0x6e, 0x61, 0x72, 0x79, 0x01, 0x04, 0x67, 0x61, 0x74, 0x65, 0x1a, 0x67, 0x61, 0x74, 0x65, 0x3a,
+        0x20, 0x61, 0x70, 0x70, 0x72, 0x6f, 0x76, 0x61, 0x6c, 0x73, 0x3a, 0x70, 0x72, 0x6f, 0x64, 0x75, 0x63, 0x74,
+        0x69, 0x6f, 0x6e, 0x00, 0x01, 0x14, 0x61, 0x70, 0x70, 0x72, 0x6f, 0x76, 0x61, 0x6c, 0x73, 0x3a, 0x70, 0x72,
+        0x6f, 0x64, 0x75, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x01, 0x03, 0x70, 0x72, 0x65, 0x01, 0x06, 0x62, 0x61, 0x63,
+        0x6b, 0x75, 0x70, 0x06, 0x42, 0x61, 0x63, 0x6b, 0x75, 0x70, 0x00, 0x01, 0x01, 0x0a, 0x70, 0x72, 0x6f, 0x64,
+        0x75, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x04, 0x02, 0x05, 0x61, 0x6c, 0x69, 0x63, 0x65, 0x03, 0x62, 0x6f, 0x62,
+        0x00,
+    ]
+
+    static let oldPolicy = DeployPolicy(
+        strategy: "canary",
+        stages: [StagePlan(id: "gate", summary: "gate: approvals:production", gate: [.approvals("production")])],
+        checklists: [ChecklistPlan(id: "pre", items: [ChecklistItemPlan(id: "backup", text: "Backup", evidenceRequired: true)])],
+        approvals: [ApprovalRule(scope: "production", required: 2, allowed: ["alice", "bob"])])
+
+    func testARequestWrittenBeforeMetricThresholdsStillDecodes() throws {
+        let decoded = try EventCodec.decode(kind: EventKind.deployRequested.rawValue, schema: 1,
+                                            bytes: Self.requestBeforeMetricThresholds)
+        XCTAssertEqual(decoded, .deployRequested(environment: "production", version: "2.1.0", policy: Self.oldPolicy))
+        guard case .deployRequested(_, _, let policy) = decoded else { return XCTFail("\(decoded)") }
+        XCTAssertEqual(policy.metrics, [])
+        // Today's encoder writes the same fields first, then the (here empty) metric list.
+        let today = EventCodec.encode(.deployRequested(environment: "production", version: "2.1.0", policy: Self.oldPolicy))
+        XCTAssertEqual(today, Self.requestBeforeMetricThresholds + [0x00])
+    }
+
+    func testMetricThresholdsRoundTripAndAreAppendedLast() throws {
+        var policy = Self.oldPolicy
+        policy.metrics = [MetricPlan(name: "error-rate", warn: 0.01, critical: 0.05),
+                          MetricPlan(name: "ready", critical: 1, lowerIsWorse: true),
+                          MetricPlan(name: "restarts")]
+        let payload = EventPayload.deployRequested(environment: "production", version: "2.1.0", policy: policy)
+        let bytes = EventCodec.encode(payload)
+        XCTAssertEqual(try EventCodec.decode(kind: EventKind.deployRequested.rawValue, schema: 1, bytes: bytes), payload)
+        XCTAssertEqual(Array(bytes.prefix(Self.requestBeforeMetricThresholds.count)), Self.requestBeforeMetricThresholds)
+        var tail: [UInt8] = [0x03, 0x0a] + Array("error-rate".utf8) + [0x03]
+        tail += withUnsafeBytes(of: (0.01).bitPattern.littleEndian, Array.init)
+        tail += withUnsafeBytes(of: (0.05).bitPattern.littleEndian, Array.init)
+        tail += [0x05] + Array("ready".utf8) + [0x06] + withUnsafeBytes(of: (1.0).bitPattern.littleEndian, Array.init)
+        tail += [0x08] + Array("restarts".utf8) + [0x00]
+        XCTAssertEqual(Array(bytes.dropFirst(Self.requestBeforeMetricThresholds.count)), tail)
+        // A list cut inside a metric is an error, not a policy without it.
+        XCTAssertThrowsError(try EventCodec.decode(kind: EventKind.deployRequested.rawValue, schema: 1,
+                                                   bytes: Array(bytes.dropLast(3))))
+    }
+
     func testHugeLengthsAreRejected() {
         let bytes: [UInt8] = [0xFF, 0xFF, 0xFF, 0xFF, 0x0F]
         XCTAssertThrowsError(try EventCodec.decode(kind: EventKind.stageQueued.rawValue, schema: 1, bytes: bytes)) {
@@ -62,3 +112,4 @@ final class EventCodecTests: XCTestCase {
         XCTAssertEqual(CRC32.checksum(Array("123456789".utf8)), 0xCBF4_3926)
     }
 }
+

@@ -31,6 +31,34 @@ final class ReducerRollbackMetricTests: XCTestCase {
         }
     }
 
+    func testPolicyThresholdsAreInStateFromTheRequestOn() {
+        var policy = Fixtures.policy
+        policy.metrics = [MetricPlan(name: "error-rate", warn: 0.01, critical: 0.05),
+                          MetricPlan(name: "ready", warn: 3, critical: 1, lowerIsWorse: true),
+                          MetricPlan(name: "restarts")]
+        let t = ReducerTester(state: GantryState(metricCapacity: 3))
+        t.fold(.deployRequested(environment: "production", version: "2.1.0", policy: policy), deploy: id, actor: "alice")
+        let deploy = t.state.deploys[id]!
+        XCTAssertEqual(deploy.metricOrder, ["error-rate", "ready", "restarts"])
+        XCTAssertEqual(deploy.metrics["error-rate"], MetricSeries(capacity: 3, plan: policy.metrics[0]))
+        XCTAssertEqual(deploy.metrics["error-rate"]?.warn, 0.01)
+        XCTAssertEqual(deploy.metrics["error-rate"]?.critical, 0.05)
+        XCTAssertEqual(deploy.metrics["error-rate"]?.lowerIsWorse, false)
+        XCTAssertEqual(deploy.metrics["ready"]?.lowerIsWorse, true)
+        XCTAssertEqual(deploy.metrics["ready"]?.critical, 1)
+        XCTAssertNil(deploy.metrics["restarts"]?.warn)
+        XCTAssertEqual(deploy.metrics["error-rate"]?.samples, [])
+        // Samples keep the thresholds; a metric the policy does not name gets none.
+        let time = t.nextTime
+        t.send(.metricSampled(metric: "error-rate", value: 0.02), deploy: id) {
+            $0.deploys[self.id]?.metrics["error-rate"]?.append(MetricSeries.Sample(time: time, value: 0.02))
+        }
+        t.fold(.metricSampled(metric: "latency", value: 0.4), deploy: id)
+        XCTAssertEqual(t.state.deploys[id]?.metricOrder, ["error-rate", "ready", "restarts", "latency"])
+        XCTAssertNil(t.state.deploys[id]?.metrics["latency"]?.warn)
+        XCTAssertEqual(t.state.deploys[id]?.metrics["error-rate"]?.warn, 0.01)
+    }
+
     func testLogRingKeepsLastLinesAndTotal() {
         let t = ReducerTester(state: GantryState(logCapacity: 2))
         t.fold(Fixtures.request, deploy: id, actor: "alice")

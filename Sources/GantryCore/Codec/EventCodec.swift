@@ -190,6 +190,25 @@ public enum EventCodec {
             w.write(rule.allowed)
             w.write(rule.allowSelf)
         }
+        // Appended later (metric thresholds): name, flags (1 warn, 2 critical, 4 lower is
+        // worse), then the thresholds present.
+        w.write(UInt64(policy.metrics.count))
+        for metric in policy.metrics {
+            w.write(metric.name)
+            var flags: UInt8 = 0
+            if metric.warn != nil { flags |= MetricFlags.warn }
+            if metric.critical != nil { flags |= MetricFlags.critical }
+            if metric.lowerIsWorse { flags |= MetricFlags.lowerIsWorse }
+            w.write(flags)
+            if let warn = metric.warn { w.write(warn) }
+            if let critical = metric.critical { w.write(critical) }
+        }
+    }
+
+    private enum MetricFlags {
+        static let warn: UInt8 = 1
+        static let critical: UInt8 = 2
+        static let lowerIsWorse: UInt8 = 4
     }
 
     private static func decodePolicy(_ r: inout BinaryReader) throws(CodecError) -> DeployPolicy {
@@ -217,7 +236,20 @@ public enum EventCodec {
             approvals.append(ApprovalRule(scope: try r.readString(), required: try r.readInt(),
                                             allowed: try r.readStrings(), allowSelf: try r.readBool()))
         }
-        return DeployPolicy(strategy: strategy, stages: stages, checklists: lists, approvals: approvals)
+        // Policies written before thresholds were frozen end here.
+        var metrics: [MetricPlan] = []
+        if r.hasMore {
+            for _ in 0..<(try r.readCount()) {
+                let name = try r.readString()
+                let flags = try r.readByte()
+                var warn: Double?, critical: Double?
+                if flags & MetricFlags.warn != 0 { warn = try r.readDouble() }
+                if flags & MetricFlags.critical != 0 { critical = try r.readDouble() }
+                metrics.append(MetricPlan(name: name, warn: warn, critical: critical,
+                                          lowerIsWorse: flags & MetricFlags.lowerIsWorse != 0))
+            }
+        }
+        return DeployPolicy(strategy: strategy, stages: stages, checklists: lists, approvals: approvals, metrics: metrics)
     }
 }
 

@@ -9,12 +9,17 @@ public struct DeployPolicy: Sendable, Equatable {
     public var checklists: [ChecklistPlan]
     /// Approval rules per scope (an environment name).
     public var approvals: [ApprovalRule]
+    /// The pipeline's metrics and their thresholds, in file order (empty in logs written
+    /// before thresholds were frozen).
+    public var metrics: [MetricPlan]
 
-    public init(strategy: String, stages: [StagePlan], checklists: [ChecklistPlan], approvals: [ApprovalRule]) {
+    public init(strategy: String, stages: [StagePlan], checklists: [ChecklistPlan], approvals: [ApprovalRule],
+                metrics: [MetricPlan] = []) {
         self.strategy = strategy
         self.stages = stages
         self.checklists = checklists
         self.approvals = approvals
+        self.metrics = metrics
     }
 
     /// A policy with no stages, checklists or approvals.
@@ -98,5 +103,24 @@ public struct ApprovalRule: Sendable, Equatable {
         self.required = required
         self.allowed = allowed
         self.allowSelf = allowSelf
+    }
+}
+
+/// A metric and its thresholds, as the pipeline file set them when the deploy was requested.
+public struct MetricPlan: Sendable, Equatable {
+    public var name: String
+    /// The warning threshold, if any.
+    public var warn: Double?
+    /// The critical threshold, if any.
+    public var critical: Double?
+    /// Whether values at or below a threshold breach it (ready replicas); otherwise values at
+    /// or above do.
+    public var lowerIsWorse: Bool
+
+    public init(name: String, warn: Double? = nil, critical: Double? = nil, lowerIsWorse: Bool = false) {
+        self.name = name
+        self.warn = warn
+        self.critical = critical
+        self.lowerIsWorse = lowerIsWorse
     }
 }

@@ -114,6 +114,13 @@ extension DeployState {
         metrics[metric]?.append(MetricSeries.Sample(time: time, value: value))
     }
 
+    /// Adds the series of a metric the policy names, with its thresholds, before any sample.
+    mutating func plan(_ metric: MetricPlan, capacity: Int) {
+        guard metrics[metric.name] == nil else { return }
+        metrics[metric.name] = MetricSeries(capacity: capacity, plan: metric)
+        metricOrder.append(metric.name)
+    }
+
     private mutating func ensureMetric(_ metric: String, capacity: Int) {
         if metrics[metric] == nil {
             metrics[metric] = MetricSeries(capacity: capacity)

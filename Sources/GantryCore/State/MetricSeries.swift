@@ -19,12 +19,26 @@ public struct MetricSeries: Sendable, Equatable {
     public var level: ThresholdLevel = .ok
     /// The threshold that was crossed last (0 when none).
     public var crossedThreshold: Double = 0
+    /// The warning threshold from the deploy's policy (nil when none or not known).
+    public var warn: Double?
+    /// The critical threshold from the deploy's policy (nil when none or not known).
+    public var critical: Double?
+    /// Whether values at or below a threshold breach it (ready replicas).
+    public var lowerIsWorse = false
     private var storage: [Sample] = []
     private var head = 0
 
     /// An empty series keeping at most `capacity` samples (at least 1).
     public init(capacity: Int = 240) {
         self.capacity = max(1, capacity)
+    }
+
+    /// An empty series with the thresholds of `plan`.
+    public init(capacity: Int = 240, plan: MetricPlan) {
+        self.init(capacity: capacity)
+        warn = plan.warn
+        critical = plan.critical
+        lowerIsWorse = plan.lowerIsWorse
     }
 
     /// Adds a sample, dropping the oldest when full.
@@ -52,6 +66,7 @@ public struct MetricSeries: Sendable, Equatable {
 
     public static func == (lhs: MetricSeries, rhs: MetricSeries) -> Bool {
         lhs.capacity == rhs.capacity && lhs.totalCount == rhs.totalCount && lhs.level == rhs.level
-            && lhs.crossedThreshold == rhs.crossedThreshold && lhs.samples == rhs.samples
+            && lhs.crossedThreshold == rhs.crossedThreshold && lhs.warn == rhs.warn && lhs.critical == rhs.critical
+            && lhs.lowerIsWorse == rhs.lowerIsWorse && lhs.samples == rhs.samples
     }
 }

@@ -63,6 +63,7 @@ public enum Reducer {
                                  requestedBy: event.actor, requestedAt: event.time,
                                  rollbackTarget: env.knownGood.last { $0 != version } ?? env.rollbackTarget,
                                  logCapacity: state.logCapacity)
+        for metric in policy.metrics { deploy.plan(metric, capacity: state.metricCapacity) }
         deploy.audit.append(AuditEntry(seq: event.seq, time: event.time, actor: event.actor,
                                        kind: .deployRequested, text: "requested \(version) to \(environment)"))
         env.deploys.append(event.deploy)

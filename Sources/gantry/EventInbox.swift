@@ -1,0 +1,63 @@
+import Foundation
+import GantryCore
+
+/// Events delivered by the store subscription (and messages from background work), waiting for
+/// the console loop. The loop takes them in bounded slices, so a burst never delays a key; the
+/// producer wakes the loop only when the inbox goes from drained to non-empty, not per event.
+final class EventInbox: @unchecked Sendable {
+    /// What the loop takes at once.
+    struct Slice {
+        var events: ArraySlice<Event>
+        var messages: [String]
+        /// Whether more events are waiting.
+        var more: Bool
+    }
+
+    private let lock = NSLock()
+    private var events: [Event] = []
+    private var head = 0
+    private var messages: [String] = []
+    /// Whether the loop was woken and has not drained the inbox since.
+    private var signalled = false
+
+    /// Adds an event; returns whether the loop must be woken.
+    func push(_ event: Event) -> Bool {
+        lock.withLock {
+            events.append(event)
+            return wake()
+        }
+    }
+
+    /// Adds a message for the user; returns whether the loop must be woken.
+    func post(_ message: String) -> Bool {
+        lock.withLock {
+            messages.append(message)
+            return wake()
+        }
+    }
+
+    private func wake() -> Bool {
+        defer { signalled = true }
+        return !signalled
+    }
+
+    /// At most `limit` events, oldest first, and every message.
+    func take(limit: Int) -> Slice {
+        lock.withLock {
+            let end = min(events.count, head + limit)
+            let slice = events[head..<end]
+            head = end
+            let more = head < events.count
+            if !more {
+                events.removeAll(keepingCapacity: events.capacity <= 65_536)
+                head = 0
+                signalled = false
+            } else if head >= 65_536 {
+                events.removeFirst(head)
+                head = 0
+            }
+            defer { messages.removeAll() }
+            return Slice(events: slice, messages: messages, more: more)
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import GantryCore
+import XCTest
+@testable import GantryPipeline
+
+/// What `deployPolicy(for:)` freezes into `deploy.requested`.
+final class PolicyTests: XCTestCase {
+    func testMetricThresholdsAreFrozenIntoThePolicyInFileOrder() throws {
+        let file = try PipelineLoader.parse(yaml: try TestPaths.example("blue-green.yaml"), file: "blue-green.yaml")
+        let policy = try XCTUnwrap(file.deployPolicy(for: "production"))
+        XCTAssertEqual(policy.metrics, [
+            MetricPlan(name: "error-rate", warn: 0.01, critical: 0.05),
+            MetricPlan(name: "latency-p99", warn: 0.5, critical: 1.5),
+            MetricPlan(name: "ready", warn: 2, critical: 1, lowerIsWorse: true),
+        ])
+    }
+
+    func testAMetricWithoutThresholdsIsFrozenWithout() throws {
+        let yaml = """
+        app: web
+        image: 127.0.0.1:5000/shop/web
+        environments:
+          staging: { kube: { context: staging, namespace: web } }
+        metrics:
+          ready: { kube: ready-replicas }
+          errors: { probe: health, measure: error-ratio, critical: 0.1 }
+        stages:
+          - { id: staging, deploy: staging }
+        """
+        let policy = try XCTUnwrap(try PipelineLoader.parse(yaml: yaml, file: "gantry.yaml").deployPolicy(for: "staging"))
+        XCTAssertEqual(policy.metrics, [MetricPlan(name: "ready", lowerIsWorse: true),
+                                        MetricPlan(name: "errors", critical: 0.1)])
+    }
+}
