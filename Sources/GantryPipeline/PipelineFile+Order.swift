@@ -20,12 +20,28 @@ extension PipelineFile {
     }
 
     /// Everything a deploy to `environment` runs, in execution order: its deploy stage and the
-    /// monitor stages for it, plus every stage those need (directly or indirectly).
-    /// Empty when no stage deploys to `environment`.
+    /// monitor stages for it, every stage those need (directly or indirectly), and the stages
+    /// after them that belong to this environment — a post-deploy checklist gate, a smoke run:
+    /// stages that need only stages already in, follow this deploy, and lead to no deploy or
+    /// watch of another environment. Empty when no stage deploys to `environment`.
     public func stages(forDeployTo environment: String) -> [StageSpec] {
         guard let deploy = deployStage(for: environment) else { return [] }
         let roots = [deploy.id] + monitorStages(for: environment).map(\.id)
-        let wanted = ancestors(of: roots).union(roots)
+        var wanted = ancestors(of: roots).union(roots)
+        let elsewhere = stages.filter { stage in
+            switch stage.kind {
+            case .deploy(let other), .monitor(let other, _): return other != environment
+            default: return false
+            }
+        }.map(\.id)
+        let leadsElsewhere = ancestors(of: elsewhere).union(elsewhere)
+        var downstream = Set(roots)
+        for stage in stagesInOrder where !wanted.contains(stage.id) && !leadsElsewhere.contains(stage.id) {
+            guard !stage.needs.isEmpty, stage.needs.allSatisfy(wanted.contains),
+                  stage.needs.contains(where: downstream.contains) else { continue }
+            wanted.insert(stage.id)
+            downstream.insert(stage.id)
+        }
         return stagesInOrder.filter { wanted.contains($0.id) }
     }
 

@@ -25,7 +25,10 @@ extension PipelineFile {
                     }
                 }
             }
-            return StagePlan(id: stage.id, summary: summary(of: stage), needs: stage.needs, gate: requirements)
+            var deploysTo: String?
+            if case .deploy(let name) = stage.kind { deploysTo = name }
+            return StagePlan(id: stage.id, summary: summary(of: stage), needs: stage.needs, gate: requirements,
+                             environment: deploysTo)
         }
         let lists = checklistNames.compactMap(checklist).map { list in
             ChecklistPlan(id: list.name, items: list.items.map { item in

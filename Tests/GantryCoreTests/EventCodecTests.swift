@@ -76,9 +76,10 @@ final class EventCodecTests: XCTestCase {
         XCTAssertEqual(decoded, .deployRequested(environment: "production", version: "2.1.0", policy: Self.oldPolicy))
         guard case .deployRequested(_, _, let policy) = decoded else { return XCTFail("\(decoded)") }
         XCTAssertEqual(policy.metrics, [])
-        // Today's encoder writes the same fields first, then the (here empty) metric list.
+        // Today's encoder writes the same fields first, then the (here empty) metric list and
+        // the stages' environments (one stage, deploying nowhere: "").
         let today = EventCodec.encode(.deployRequested(environment: "production", version: "2.1.0", policy: Self.oldPolicy))
-        XCTAssertEqual(today, Self.requestBeforeMetricThresholds + [0x00])
+        XCTAssertEqual(today, Self.requestBeforeMetricThresholds + [0x00, 0x01, 0x00])
     }
 
     func testMetricThresholdsRoundTripAndAreAppendedLast() throws {
@@ -95,10 +96,27 @@ final class EventCodecTests: XCTestCase {
         tail += withUnsafeBytes(of: (0.05).bitPattern.littleEndian, Array.init)
         tail += [0x05] + Array("ready".utf8) + [0x06] + withUnsafeBytes(of: (1.0).bitPattern.littleEndian, Array.init)
         tail += [0x08] + Array("restarts".utf8) + [0x00]
+        tail += [0x01, 0x00]  // the stages' environments
         XCTAssertEqual(Array(bytes.dropFirst(Self.requestBeforeMetricThresholds.count)), tail)
         // A list cut inside a metric is an error, not a policy without it.
         XCTAssertThrowsError(try EventCodec.decode(kind: EventKind.deployRequested.rawValue, schema: 1,
                                                    bytes: Array(bytes.dropLast(3))))
+    }
+
+    func testStageEnvironmentsRoundTripAndOlderPoliciesHaveNone() throws {
+        var policy = Self.oldPolicy
+        policy.stages = [StagePlan(id: "staging", summary: "deploy staging (rolling)", environment: "staging"),
+                         StagePlan(id: "gate", summary: "gate", needs: ["staging"], gate: [.approvals("production")]),
+                         StagePlan(id: "production", summary: "deploy production (canary)", needs: ["gate"], environment: "production")]
+        let payload = EventPayload.deployRequested(environment: "production", version: "2.1.0", policy: policy)
+        let bytes = EventCodec.encode(payload)
+        XCTAssertEqual(try EventCodec.decode(kind: EventKind.deployRequested.rawValue, schema: 1, bytes: bytes), payload)
+        XCTAssertEqual(Array(bytes.suffix(21)), [0x03, 0x07] + Array("staging".utf8) + [0x00, 0x0a] + Array("production".utf8))
+        // Written before stage environments were frozen: the same policy without them.
+        let older = try EventCodec.decode(kind: EventKind.deployRequested.rawValue, schema: 1, bytes: Array(bytes.dropLast(21)))
+        guard case .deployRequested(_, _, let decoded) = older else { return XCTFail("\(older)") }
+        XCTAssertEqual(decoded.stages.map(\.environment), [nil, nil, nil])
+        XCTAssertEqual(decoded.stages.map(\.id), ["staging", "gate", "production"])
     }
 
     func testHugeLengthsAreRejected() {

@@ -119,4 +119,25 @@ final class ReducerRollbackMetricTests: XCTestCase {
             $0.environments["production"]?.lease = nil
         }
     }
+
+    /// Staging deployed on the way to production: once its stage succeeds, staging runs the
+    /// version and knows it as good; production changes only when its deploy succeeds.
+    func testADeployStageToAnotherEnvironmentPutsTheVersionLiveThere() {
+        let policy = DeployPolicy(strategy: "canary", stages: [
+            StagePlan(id: "staging", summary: "deploy staging (rolling)", environment: "staging"),
+            StagePlan(id: "production", summary: "deploy production (canary)", needs: ["staging"], environment: "production"),
+        ], checklists: [], approvals: [])
+        let t = ReducerTester()
+        t.fold(.deployRequested(environment: "production", version: "2.1.0", policy: policy), deploy: id, actor: "alice")
+        t.fold(.stageStarted(stage: "staging", command: []), deploy: id)
+        XCTAssertNil(t.state.environments["staging"])
+        t.fold(.stageSucceeded(stage: "staging"), deploy: id)
+        XCTAssertEqual(t.state.environments["staging"]?.currentVersion, "2.1.0")
+        XCTAssertEqual(t.state.environments["staging"]?.knownGood, ["2.1.0"])
+        XCTAssertNil(t.state.environments["production"]?.currentVersion)
+        t.fold(.stageSucceeded(stage: "production"), deploy: id)
+        XCTAssertNil(t.state.environments["production"]?.currentVersion, "the target changes when the deploy finishes")
+        t.fold(.deployFinished(outcome: .succeeded, reason: ""), deploy: id)
+        XCTAssertEqual(t.state.environments["production"]?.currentVersion, "2.1.0")
+    }
 }

@@ -107,6 +107,7 @@ final class PipelineEndToEndTests: XCTestCase {
         XCTAssertEqual(pulled.status, 0, "the image exists in the engine: \(pulled.stderr)")
         let state = try world.state()
         XCTAssertEqual(state.environments["production"]?.currentVersion, "2.0.0")
+        XCTAssertEqual(state.environments["staging"]?.currentVersion, "2.0.0", "staging was deployed on the way")
     }
 
     /// A failing RUN fails the build with its output kept; nothing is pushed or deployed. A smoke

@@ -63,7 +63,7 @@ extension ExampleTests {
                        ["build", "push", "migrate", "staging", "prod-gate", "production", "watch", "post-deploy"])
         XCTAssertEqual(pipeline.stages(forDeployTo: "staging").map(\.id), ["build", "push", "migrate", "staging"])
         XCTAssertEqual(pipeline.stages(forDeployTo: "production").map(\.id),
-                       ["build", "push", "migrate", "staging", "prod-gate", "production", "watch"])
+                       ["build", "push", "migrate", "staging", "prod-gate", "production", "watch", "post-deploy"], "the post-deploy checklist is part of it")
         XCTAssertEqual(pipeline.stages(forDeployTo: "qa"), [])
         XCTAssertEqual(pipeline.deployStage(for: "production")?.id, "production")
         XCTAssertEqual(pipeline.monitorStages(for: "production").map(\.id), ["watch"])

@@ -31,4 +31,11 @@ final class PolicyTests: XCTestCase {
         XCTAssertEqual(policy.metrics, [MetricPlan(name: "ready", lowerIsWorse: true),
                                         MetricPlan(name: "errors", critical: 0.1)])
     }
+
+    func testDeployStagesNameTheirEnvironment() throws {
+        let file = try PipelineLoader.parse(yaml: try TestPaths.example("canary.yaml"), file: "canary.yaml")
+        let policy = try XCTUnwrap(file.deployPolicy(for: "production"))
+        XCTAssertEqual(policy.stages.map(\.id), ["build", "push", "migrate", "staging", "prod-gate", "production", "watch", "post-deploy"])
+        XCTAssertEqual(policy.stages.map(\.environment), [nil, nil, nil, "staging", nil, "production", nil, nil])
+    }
 }

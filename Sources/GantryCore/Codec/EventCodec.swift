@@ -203,6 +203,8 @@ public enum EventCodec {
             if let warn = metric.warn { w.write(warn) }
             if let critical = metric.critical { w.write(critical) }
         }
+        // Appended later still: the environment of each stage ("" when it deploys nowhere).
+        w.write(policy.stages.map { $0.environment ?? "" })
     }
 
     private enum MetricFlags {
@@ -247,6 +249,12 @@ public enum EventCodec {
                 if flags & MetricFlags.critical != 0 { critical = try r.readDouble() }
                 metrics.append(MetricPlan(name: name, warn: warn, critical: critical,
                                           lowerIsWorse: flags & MetricFlags.lowerIsWorse != 0))
+            }
+        }
+        // Policies written before stage environments were frozen end here.
+        if r.hasMore {
+            for (index, environment) in try r.readStrings().enumerated() where index < stages.count && !environment.isEmpty {
+                stages[index].environment = environment
             }
         }
         return DeployPolicy(strategy: strategy, stages: stages, checklists: lists, approvals: approvals, metrics: metrics)

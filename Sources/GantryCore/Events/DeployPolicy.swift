@@ -34,12 +34,16 @@ public struct StagePlan: Sendable, Equatable {
     public var needs: [String]
     /// For gate stages: what must hold before the gate opens.
     public var gate: [GateRequirement]
+    /// For deploy stages: the environment it deploys to (which may be another than the deploy's
+    /// target, e.g. staging on the way to production).
+    public var environment: String?
 
-    public init(id: String, summary: String, needs: [String] = [], gate: [GateRequirement] = []) {
+    public init(id: String, summary: String, needs: [String] = [], gate: [GateRequirement] = [], environment: String? = nil) {
         self.id = id
         self.summary = summary
         self.needs = needs
         self.gate = gate
+        self.environment = environment
     }
 }
 

@@ -52,7 +52,20 @@ public enum Reducer {
             }
             guard let environment else { return }
             updateEnvironment(&state, environment: environment, after: event)
+            if case .stageSucceeded(let stage) = event.payload { deployedOnTheWay(&state, stage: stage, of: event.deploy) }
         }
+    }
+
+    /// A deploy stage to another environment than the deploy's target (staging on the way to
+    /// production) that succeeded puts the version live there too.
+    private static func deployedOnTheWay(_ state: inout GantryState, stage: String, of id: DeployID) {
+        guard let deploy = state.deploys[id],
+              let other = deploy.policy.stages.first(where: { $0.id == stage })?.environment,
+              other != deploy.environment else { return }
+        var env = state.environments[other] ?? EnvironmentState(name: other)
+        env.currentVersion = deploy.version
+        env.recordGood(deploy.version)
+        state.environments[other] = env
     }
 
     private static func requestDeploy(into state: inout GantryState, _ event: Event,
