@@ -84,7 +84,6 @@ do {
 
 // MARK: - Executor
 if !arguments.contains("--no-deploy") {
-    // First, so `ru_maxrss` of the children is this run's.
     OutputBench.run(megabytes: option("--output-mb", 1000))
     // The simulator's fast default timings, then pods that take 3 s to turn ready (closer to a real app).
     await DeployBench.run(rounds: option("--deploy-rounds", 7), replicas: option("--deploy-replicas", 10),
