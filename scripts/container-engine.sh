@@ -40,6 +40,11 @@ stop)
         CONTAINERS_CONF="$dir/containers.conf" podman --root "$dir/storage" --runroot "$dir/run" \
             rm -af -t 0 >/dev/null 2>&1 || true
     fi
+    # Build steps leave overlay mounts behind (and podman bind-mounts its overlay directory):
+    # unmount everything below DIR, deepest first, so DIR can be removed.
+    awk -v d="$dir/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r | while read -r mount; do
+        umount "$mount" 2>/dev/null || umount -l "$mount" 2>/dev/null || true
+    done
     exit 0
     ;;
 start) ;;

@@ -143,4 +143,35 @@ final class BackgroundEndToEndTests: XCTestCase {
         XCTAssertEqual(deploy.status, .succeeded)
         XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.3.0-slow")
     }
+
+    /// On-call rolls back a rolling deploy mid-rollout from another process: the watch stops at
+    /// once and `rollout undo` brings the old version back.
+    func testRollbackIntentFromAnotherProcessDuringRollingDeploy() throws {
+        let world = try World()
+        try world.createApp(context: "staging")
+        try world.writePipeline("""
+        app: web
+        image: 127.0.0.1:5000/shop/web
+        environments:
+          staging:
+            kube: { context: staging, namespace: web }
+            strategy: rolling
+        stages:
+          - { id: deploy, deploy: staging }
+        """)
+        let started = try deployInBackground(world, "staging", "--version", "1.4.0-slow")
+        XCTAssertEqual(started.status, 0, started.stderr)
+        let id = DeployID("staging-1.4.0-slow-1")
+        XCTAssertTrue(try world.eventually { try world.state().deploys[id]?.stages.first?.status == .running })
+        XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.4.0-slow")
+        let rollback = try world.gantry("rollback", "staging", "--reason", "pager", "--actor", "oncall")
+        XCTAssertEqual(rollback.status, 0, rollback.stderr)
+        XCTAssertTrue(try world.eventually(20) { try world.state().deploys[id]?.status == .rolledBack })
+        let deploy = try XCTUnwrap(try world.state().deploys[id])
+        XCTAssertEqual(deploy.stages.first?.status, .cancelled)
+        XCTAssertEqual(deploy.stages.first?.reason, "rollback requested by oncall")
+        XCTAssertEqual(deploy.rollback?.method, "kubectl rollout undo deployment/web")
+        XCTAssertEqual(deploy.rollback?.succeeded, true)
+        XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.0.0")
+    }
 }

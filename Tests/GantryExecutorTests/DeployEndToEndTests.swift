@@ -162,4 +162,34 @@ final class DeployEndToEndTests: XCTestCase {
         XCTAssertEqual(deploy.rollback?.succeeded, true)
         XCTAssertEqual(deploy.metrics["error-rate"]?.level, .critical)
     }
+
+    /// A step that hangs is killed at its timeout with everything it started (the whole process
+    /// group), and the deploy fails saying so; nothing is deployed.
+    func testHungCommandIsKilledWithItsChildrenAtItsTimeout() throws {
+        let world = try World()
+        try world.createApp(context: "staging")
+        try world.writePipeline("""
+        app: web
+        image: 127.0.0.1:5000/shop/web
+        environments:
+          staging: { kube: { context: staging, namespace: web }, strategy: rolling }
+        stages:
+          - { id: migrate, run: [sh, -c, "echo migrating; sleep 613 & sleep 617"], timeout: 1s }
+          - { id: deploy, deploy: staging, needs: [migrate] }
+        """)
+        let result = try world.gantry("deploy", "staging", "--version", "1.1.0", "--headless")
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("[migrate] migrating"), result.stdout)
+        let deploy = try XCTUnwrap(try world.state().deploys[DeployID("staging-1.1.0-1")])
+        XCTAssertEqual(deploy.stages.map(\.status), [.failed, .skipped])
+        XCTAssertEqual(deploy.stages[0].reason, "`sh -c 'echo migrating; sleep 613 & sleep 617'` did not finish within 1s and was killed")
+        usleep(200_000)
+        let left = (try FileManager.default.contentsOfDirectory(atPath: "/proc")).filter { entry in
+            guard Int(entry) != nil, let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { return false }
+            let argv = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            return argv == ["sleep", "613"] || argv == ["sleep", "617"]
+        }
+        XCTAssertEqual(left, [], "no process of the step is left running")
+        XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.0.0")
+    }
 }
