@@ -22,7 +22,7 @@ enum ConsoleLoop {
     static func run(_ setup: ConsoleSetup) throws -> Int32 {
         var state = GantryState()
         do {
-            try setup.store.forEach(after: 0) { Reducer.reduce(into: &state, $0) }
+            state = try StateSnapshot.state(of: setup.store)
         } catch {
             throw CLIError(error.description)
         }

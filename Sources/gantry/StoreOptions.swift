@@ -38,7 +38,7 @@ struct StoreOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: storePath) else { return (nil, state) }
         let store = try open(readOnly: true)
         do {
-            try store.forEach(after: 0) { Reducer.reduce(into: &state, $0) }
+            state = try StateSnapshot.loadAndRefresh(store)
         } catch {
             throw CLIError(error.description)
         }
@@ -49,13 +49,11 @@ struct StoreOptions: ParsableArguments {
     /// pool on the same file, closed while the first is subscribed, stalls the first one's
     /// subscriptions).
     func fold(_ store: SQLiteEventStore) throws -> GantryState {
-        var state = GantryState()
         do {
-            try store.forEach(after: 0) { Reducer.reduce(into: &state, $0) }
+            return try StateSnapshot.loadAndRefresh(store)
         } catch {
             throw CLIError(error.description)
         }
-        return state
     }
 
     /// Finds a deploy by its full id or a unique prefix.

@@ -163,7 +163,8 @@ final class BackgroundEndToEndTests: XCTestCase {
         XCTAssertEqual(started.status, 0, started.stderr)
         let id = DeployID("staging-1.4.0-slow-1")
         XCTAssertTrue(try world.eventually { try world.state().deploys[id]?.stages.first?.status == .running })
-        XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.4.0-slow")
+        XCTAssertTrue(try world.eventually { try world.image(context: "staging") == "127.0.0.1:5000/shop/web:1.4.0-slow" },
+                      "the rollout has begun")
         let rollback = try world.gantry("rollback", "staging", "--reason", "pager", "--actor", "oncall")
         XCTAssertEqual(rollback.status, 0, rollback.stderr)
         XCTAssertTrue(try world.eventually(20) { try world.state().deploys[id]?.status == .rolledBack })

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where a deploy is in its life.
-public enum DeployStatus: String, Sendable, Equatable {
+public enum DeployStatus: String, Sendable, Equatable, Codable {
     case requested, running, rollingBack = "rolling-back", succeeded, failed
     case rolledBack = "rolled-back", cancelled, interrupted
 
@@ -15,7 +15,7 @@ public enum DeployStatus: String, Sendable, Equatable {
 }
 
 /// One approval that was given and not revoked.
-public struct Approval: Sendable, Equatable {
+public struct Approval: Sendable, Equatable, Codable {
     public var scope: String
     public var by: String
     public var at: Date
@@ -29,7 +29,7 @@ public struct Approval: Sendable, Equatable {
 }
 
 /// A gate forced open without its conditions: who, when, why. Shown in the audit trail.
-public struct GateOverride: Sendable, Equatable {
+public struct GateOverride: Sendable, Equatable, Codable {
     public var by: String
     public var at: Date
     public var reason: String
@@ -41,7 +41,7 @@ public struct GateOverride: Sendable, Equatable {
 }
 
 /// A rollback of a deploy, from request to end.
-public struct RollbackState: Sendable, Equatable {
+public struct RollbackState: Sendable, Equatable, Codable {
     public var requestedBy: String
     public var requestedAt: Date
     public var reason: String
@@ -59,7 +59,7 @@ public struct RollbackState: Sendable, Equatable {
 }
 
 /// Everything known about one deploy, folded from its events.
-public struct DeployState: Sendable, Equatable {
+public struct DeployState: Sendable, Equatable, Codable {
     public let id: DeployID
     public let environment: String
     public let version: String

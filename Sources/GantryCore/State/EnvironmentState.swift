@@ -1,7 +1,7 @@
 import Foundation
 
 /// Who holds an environment's deploy lease.
-public struct Lease: Sendable, Equatable {
+public struct Lease: Sendable, Equatable, Codable {
     public var holder: String
     public var acquiredAt: Date
     public var expires: Date
@@ -13,7 +13,7 @@ public struct Lease: Sendable, Equatable {
 }
 
 /// One environment: what runs there, what was good, who holds it.
-public struct EnvironmentState: Sendable, Equatable {
+public struct EnvironmentState: Sendable, Equatable, Codable {
     public let name: String
     /// The version believed live (after the last successful deploy or rollback).
     public var currentVersion: String?

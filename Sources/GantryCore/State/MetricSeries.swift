@@ -1,9 +1,9 @@
 import Foundation
 
 /// The recent samples of one metric (bounded), its latest value and threshold band.
-public struct MetricSeries: Sendable, Equatable {
+public struct MetricSeries: Sendable, Equatable, Codable {
     /// One sample.
-    public struct Sample: Sendable, Equatable {
+    public struct Sample: Sendable, Equatable, Codable {
         public var time: Date
         public var value: Double
         public init(time: Date, value: Double) {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where a stage is in its life.
-public enum StageStatus: String, Sendable, Equatable {
+public enum StageStatus: String, Sendable, Equatable, Codable {
     case pending, queued, running, succeeded, failed, skipped, cancelled
 
     /// Whether the stage has ended.
@@ -14,7 +14,7 @@ public enum StageStatus: String, Sendable, Equatable {
 }
 
 /// Progress of a running stage.
-public struct StageProgress: Sendable, Equatable {
+public struct StageProgress: Sendable, Equatable, Codable {
     public var done: Int
     public var total: Int
     public var label: String
@@ -26,7 +26,7 @@ public struct StageProgress: Sendable, Equatable {
 }
 
 /// One stage of one deploy.
-public struct StageState: Sendable, Equatable {
+public struct StageState: Sendable, Equatable, Codable {
     public let id: String
     public var summary: String
     public var needs: [String]

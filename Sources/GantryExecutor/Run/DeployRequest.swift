@@ -20,7 +20,7 @@ public enum DeployRequest {
             throw ExecutorError.refused("no stage deploys to \(environment); add `{ id: ..., deploy: \(environment) }` to stages")
         }
         var state = GantryState()
-        do { try store.forEach(after: 0) { Reducer.reduce(into: &state, $0) } } catch { throw ExecutorError.store(error.description) }
+        do { state = try StateSnapshot.state(of: store) } catch { throw ExecutorError.store(error.description) }
         if let lease = state.environments[environment]?.lease, LeaseKeeper.isLive(lease, now: now) {
             throw ExecutorError.refused("environment \(environment) is being deployed by \(lease.holder) "
                                         + "(lease expires in \(Int(lease.expires.timeIntervalSince(now)))s); wait for it or roll it back")

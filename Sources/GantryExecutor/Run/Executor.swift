@@ -66,8 +66,7 @@ public final class Executor: @unchecked Sendable {
     public static func leaseIsLive(_ lease: Lease, now: Date = Date()) -> Bool { LeaseKeeper.isLive(lease, now: now) }
 
     func load(_ id: DeployID) throws -> (DeployState, Int64) {
-        var state = GantryState()
-        try store.forEach(after: 0) { Reducer.reduce(into: &state, $0) }
+        let state = try StateSnapshot.state(of: store)
         guard let deploy = state.deploys[id] else { throw ExecutorError.refused("no deploy \(id)") }
         return (deploy, state.lastSeq)
     }

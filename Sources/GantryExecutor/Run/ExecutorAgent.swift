@@ -25,7 +25,7 @@ public final class ExecutorAgent: @unchecked Sendable {
     public func run(after: Int64? = nil) async {
         let start = (try? store.lastSeq()) ?? 0
         var state = GantryState()
-        try? store.forEach(after: 0) { Reducer.reduce(into: &state, $0) }
+        if let folded = try? StateSnapshot.state(of: store) { state = folded }
         for deploy in state.deploys where deploy.status == .requested { launch(deploy.id) }
         do {
             for try await event in store.subscribe(after: after ?? start) {

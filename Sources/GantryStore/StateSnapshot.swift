@@ -1,0 +1,98 @@
+import Foundation
+import GantryCore
+
+/// A cache of folded state beside a store (`events.sqlite.snapshot`), so opening a long log does
+/// not refold every event: the state as of event `seq`, plus the identity of that event, so a
+/// snapshot is only ever used with the log it was taken from.
+///
+/// The log stays the only source of truth. A snapshot that is missing, unreadable, of another
+/// format, of another log, ahead of the log (a torn tail was dropped) or taken with other ring
+/// capacities is ignored and every event is folded; deleting the file is always safe.
+public enum StateSnapshot {
+    /// Bumped whenever the shape of `GantryState` changes; older snapshots are then ignored.
+    public static let format = 1
+
+    /// Fold events since the last snapshot and write a new one when at least this many were folded.
+    public static let refreshAfter = 10_000
+
+    /// The snapshot file of the store at `storePath`.
+    public static func path(forStore storePath: String) -> String { storePath + ".snapshot" }
+
+    /// What a load did.
+    public struct Loaded: Sendable {
+        /// The folded state, complete up to the log's last event.
+        public var state: GantryState
+        /// The seq the snapshot covered, or nil when every event was folded.
+        public var snapshotSeq: Int64?
+        /// Events folded after the snapshot (or all of them).
+        public var folded: Int
+    }
+
+    private struct File: Codable {
+        var format: Int
+        var seq: Int64
+        /// The event at `seq`, as the log has it: its stream version, time, actor and deploy.
+        var streamVersion: Int64
+        var time: Date
+        var actor: String
+        var deploy: DeployID
+        var state: GantryState
+    }
+
+    /// The store's state: from a valid snapshot plus the events after it, else from every event.
+    public static func load(_ store: SQLiteEventStore, into initial: GantryState = GantryState()) throws(StoreError) -> Loaded {
+        var state = initial
+        var snapshotSeq: Int64?
+        if let file = read(store: store, capacitiesOf: initial) {
+            state = file.state
+            snapshotSeq = file.seq
+        }
+        var folded = 0
+        try store.forEach(after: state.lastSeq) {
+            Reducer.reduce(into: &state, $0)
+            folded += 1
+        }
+        return Loaded(state: state, snapshotSeq: snapshotSeq, folded: folded)
+    }
+
+    /// Loads, and writes a fresh snapshot when many events were folded past the old one (best
+    /// effort: a store in a read-only directory simply has none).
+    public static func loadAndRefresh(_ store: SQLiteEventStore, into initial: GantryState = GantryState()) throws(StoreError) -> GantryState {
+        let loaded = try load(store, into: initial)
+        if loaded.folded >= refreshAfter { try? save(loaded.state, for: store) }
+        return loaded.state
+    }
+
+    /// The folded state of any store: through the snapshot for a SQLite store (refreshing it
+    /// when it is far behind), by folding every event otherwise.
+    public static func state(of store: any EventStore) throws(StoreError) -> GantryState {
+        if let sqlite = store as? SQLiteEventStore { return try loadAndRefresh(sqlite) }
+        var state = GantryState()
+        try store.forEach(after: 0) { Reducer.reduce(into: &state, $0) }
+        return state
+    }
+
+    /// Writes `state` as the store's snapshot (atomically: a reader sees the old file or the new).
+    public static func save(_ state: GantryState, for store: SQLiteEventStore) throws {
+        guard state.lastSeq > 0, let last = try store.read(after: state.lastSeq - 1, limit: 1).first,
+              last.seq == state.lastSeq else { return }
+        let file = File(format: format, seq: last.seq, streamVersion: last.streamVersion, time: last.time,
+                        actor: last.actor, deploy: last.deploy, state: state)
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        try encoder.encode(file).write(to: URL(fileURLWithPath: path(forStore: store.path)), options: .atomic)
+    }
+
+    private static func read(store: SQLiteEventStore, capacitiesOf initial: GantryState) -> File? {
+        guard let data = FileManager.default.contents(atPath: path(forStore: store.path)) else { return nil }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        guard let file = try? decoder.decode(File.self, from: data), file.format == format,
+              file.state.lastSeq == file.seq,
+              file.state.logCapacity == initial.logCapacity, file.state.metricCapacity == initial.metricCapacity,
+              let event = try? store.read(after: file.seq - 1, limit: 1).first, event.seq == file.seq,
+              event.streamVersion == file.streamVersion, event.time == file.time,
+              event.actor == file.actor, event.deploy == file.deploy else { return nil }
+        return file
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import GantryCore
+@testable import GantryStore
+import GantryTestSupport
+import XCTest
+
+/// The snapshot beside a store: state from it plus the later events equals folding every
+/// event; a snapshot that does not belong to the log is never used.
+final class StateSnapshotTests: XCTestCase {
+    let directory = TemporaryDirectory("snapshot")
+
+    override func tearDown() {
+        directory.remove()
+        super.tearDown()
+    }
+
+    private func fullFold(_ store: SQLiteEventStore) throws -> GantryState {
+        var state = GantryState()
+        try store.forEach(after: 0) { Reducer.reduce(into: &state, $0) }
+        return state
+    }
+
+    /// Every kind of event, then many log lines (rings wrap), for two deploys.
+    private func fill(_ store: SQLiteEventStore, deploy: String, lines: Int) throws {
+        _ = try store.append(EventSamples.everyKindPending(deploy: DeployID(deploy)), expected: .any)
+        _ = try store.append(EventSamples.logLines(lines, deploy: DeployID(deploy)), expected: .any)
+    }
+
+    func testStateFromTheSnapshotAndLaterEventsEqualsFoldingEverything() throws {
+        let store = try SQLiteEventStore(path: directory.path("events.sqlite"))
+        defer { store.close() }
+        try fill(store, deploy: "production-2.1.0", lines: 1500)
+        let first = try StateSnapshot.load(store)
+        XCTAssertNil(first.snapshotSeq, "no snapshot yet")
+        try StateSnapshot.save(first.state, for: store)
+        let covered = first.state.lastSeq
+
+        try fill(store, deploy: "staging-2.2.0", lines: 300)
+        let loaded = try StateSnapshot.load(store)
+        XCTAssertEqual(loaded.snapshotSeq, covered)
+        XCTAssertEqual(loaded.folded, Int(try store.lastSeq() - covered))
+        XCTAssertEqual(loaded.state, try fullFold(store))
+        XCTAssertEqual(loaded.state.deploys[DeployID("production-2.1.0")], first.state.deploys[DeployID("production-2.1.0")])
+    }
+
+    func testRefreshWritesASnapshotOnlyWhenFarBehind() throws {
+        let store = try SQLiteEventStore(path: directory.path("events.sqlite"))
+        defer { store.close() }
+        try fill(store, deploy: "production-2.1.0", lines: 100)
+        _ = try StateSnapshot.loadAndRefresh(store)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: StateSnapshot.path(forStore: store.path)))
+        try fill(store, deploy: "production-2.1.0", lines: StateSnapshot.refreshAfter)
+        let state = try StateSnapshot.loadAndRefresh(store)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: StateSnapshot.path(forStore: store.path)))
+        XCTAssertEqual(try StateSnapshot.load(store).snapshotSeq, state.lastSeq)
+        XCTAssertEqual(try StateSnapshot.state(of: store), try fullFold(store))
+    }
+
+    func testASnapshotOfAnotherLogIsIgnored() throws {
+        let one = try SQLiteEventStore(path: directory.path("one.sqlite"))
+        defer { one.close() }
+        let two = try SQLiteEventStore(path: directory.path("two.sqlite"))
+        defer { two.close() }
+        try fill(one, deploy: "production-2.1.0", lines: 50)
+        try fill(two, deploy: "staging-9.9.9", lines: 50)
+        try StateSnapshot.save(try fullFold(one), for: one)
+        try FileManager.default.copyItem(atPath: StateSnapshot.path(forStore: one.path), toPath: StateSnapshot.path(forStore: two.path))
+        let loaded = try StateSnapshot.load(two)
+        XCTAssertNil(loaded.snapshotSeq, "same seq, different event: not this log's snapshot")
+        XCTAssertEqual(loaded.state, try fullFold(two))
+    }
+
+    func testAnUnreadableOrAheadSnapshotIsIgnored() throws {
+        let store = try SQLiteEventStore(path: directory.path("events.sqlite"))
+        defer { store.close() }
+        try fill(store, deploy: "production-2.1.0", lines: 20)
+        let snapshot = StateSnapshot.path(forStore: store.path)
+        try Data("{not json".utf8).write(to: URL(fileURLWithPath: snapshot))
+        XCTAssertNil(try StateSnapshot.load(store).snapshotSeq)
+        XCTAssertEqual(try StateSnapshot.load(store).state, try fullFold(store))
+
+        // A snapshot covering events the log no longer has (as when a torn tail was dropped):
+        // the same log, cut shorter.
+        let longer = try SQLiteEventStore(path: directory.path("longer.sqlite"))
+        defer { longer.close() }
+        try fill(longer, deploy: "production-2.1.0", lines: 20)
+        _ = try longer.append(EventSamples.logLines(5, deploy: DeployID("production-2.1.0"), from: 20), expected: .any)
+        try StateSnapshot.save(try fullFold(longer), for: longer)
+        try FileManager.default.removeItem(atPath: snapshot)
+        try FileManager.default.copyItem(atPath: StateSnapshot.path(forStore: longer.path), toPath: snapshot)
+        XCTAssertNil(try StateSnapshot.load(store).snapshotSeq)
+        XCTAssertEqual(try StateSnapshot.load(store).state, try fullFold(store))
+
+        // Different ring capacities: folded anew.
+        try StateSnapshot.save(try fullFold(store), for: store)
+        XCTAssertNotNil(try StateSnapshot.load(store).snapshotSeq)
+        XCTAssertNil(try StateSnapshot.load(store, into: GantryState(logCapacity: 10)).snapshotSeq)
+    }
+}
