@@ -9,7 +9,8 @@ import GantryCore
 /// format, of another log, ahead of the log (a torn tail was dropped) or taken with other ring
 /// capacities is ignored and every event is folded; deleting the file is always safe.
 public enum StateSnapshot {
-    /// Bumped whenever the shape of `GantryState` changes; older snapshots are then ignored.
+    /// Bumped whenever the shape of `GantryState` or what the reducer makes of an event changes;
+    /// older snapshots are then ignored.
     public static let format = 1
 
     /// Fold events since the last snapshot and write a new one when at least this many were folded.
