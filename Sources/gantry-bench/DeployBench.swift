@@ -7,7 +7,8 @@ import GantryStore
 ///
 /// - Overhead: the wall time of a rolling deploy through `gantry deploy --headless` against the
 ///   same kubectl steps (`set image`, then `rollout status`) run from a plain shell script, in
-///   alternating rounds on the same deployment.
+///   alternating rounds on the same deployment (medians; the simulator's 50 ms controller tick
+///   makes single runs jitter by about that much).
 /// - Pod ready → store: the simulator stamps each pod with the sub-second time it turned ready
 ///   (annotation `sim.gantry.dev/ready-at`); a subscriber in this process notes when the
 ///   executor's "N/M pods ready" events arrive in the store. Latency of pod k = arrival of the
@@ -107,13 +108,15 @@ enum DeployBench {
         var gantryTimes: [Double] = []
         var latencies: [Double] = []
         for round in 1...rounds {
-            let shellVersion = "1.\(round).0"
-            shellTimes.append(try timed { try run(["/bin/sh", directory + "/deploy.sh", shellVersion], environment) })
+            // Alternate which goes first, so neither always follows the other's settling pods.
+            let shell = { shellTimes.append(try timed { try run(["/bin/sh", directory + "/deploy.sh", "1.\(round).0"], environment) }) }
             let version = "2.\(round).0"
+            if round % 2 == 1 { try shell() }
             gantryTimes.append(try timed {
                 try run([gantry, "deploy", "staging", "--version", version, "--headless", "--file", directory + "/gantry.yaml"],
                         environment)
             })
+            if round % 2 == 0 { try shell() }
             usleep(100_000)  // the subscriber's last events
             let pods = try run(kubectl + ["get", "pods", "-l", "app=web", "-o", "json"], environment)
             let readyTimes = try readyTimes(podsJSON: pods, tag: version)

@@ -109,9 +109,9 @@ do {
 if !arguments.contains("--no-deploy") {
     OutputBench.run(megabytes: option("--output-mb", 1000))
     // The simulator's fast default timings, then pods that take 3 s to turn ready (closer to a real app).
-    await DeployBench.run(rounds: option("--deploy-rounds", 7), replicas: option("--deploy-replicas", 10),
+    await DeployBench.run(rounds: option("--deploy-rounds", 15), replicas: option("--deploy-replicas", 10),
                           readySeconds: 0.5, latency: true)
-    await DeployBench.run(rounds: max(1, option("--deploy-rounds", 7) / 2), replicas: option("--deploy-replicas", 10),
+    await DeployBench.run(rounds: max(1, option("--deploy-rounds", 15) / 2), replicas: option("--deploy-replicas", 10),
                           readySeconds: 3, latency: false)
 }
 
