@@ -52,7 +52,7 @@ start) ;;
 esac
 
 port=${3:-5000}
-for tool in podman docker-registry busybox runc docker; do
+for tool in podman docker-registry busybox runc docker curl; do
     command -v "$tool" >/dev/null 2>&1 || [ -x "/bin/$tool" ] || {
         echo "container-engine: $tool is missing (apt-get install -y podman runc docker-registry busybox-static)" >&2
         exit 1

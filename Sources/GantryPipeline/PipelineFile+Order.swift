@@ -45,6 +45,27 @@ extension PipelineFile {
         return stagesInOrder.filter { wanted.contains($0.id) }
     }
 
+    /// The environment a stage works for, for `${env}`: its own for a deploy or monitor stage,
+    /// else that of the nearest deploy or monitor stage it follows (a smoke run after staging's
+    /// deploy is staging's, even inside a production deploy); nil before any deploy.
+    public func environment(ofStage id: String) -> String? {
+        let byID = Dictionary(stages.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var seen: Set<String> = []
+        var level = [id]
+        while !level.isEmpty {
+            var next: [String] = []
+            for stageID in level where seen.insert(stageID).inserted {
+                guard let stage = byID[stageID] else { continue }
+                switch stage.kind {
+                case .deploy(let environment), .monitor(let environment, _): return environment
+                default: next += stage.needs
+                }
+            }
+            level = next
+        }
+        return nil
+    }
+
     /// The ids of every stage that the stages `ids` need, directly or indirectly (not `ids` themselves,
     /// unless a cycle leads back to them).
     public func ancestors(of ids: [String]) -> Set<String> {

@@ -81,6 +81,7 @@ public enum StateSnapshot {
                         actor: last.actor, deploy: last.deploy, state: state)
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .secondsSince1970
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
         try encoder.encode(file).write(to: URL(fileURLWithPath: path(forStore: store.path)), options: .atomic)
     }
 
@@ -88,6 +89,7 @@ public enum StateSnapshot {
         guard let data = FileManager.default.contents(atPath: path(forStore: store.path)) else { return nil }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
         guard let file = try? decoder.decode(File.self, from: data), file.format == format,
               file.state.lastSeq == file.seq,
               file.state.logCapacity == initial.logCapacity, file.state.metricCapacity == initial.metricCapacity,

@@ -83,11 +83,15 @@ final class StoreFileWatcher: @unchecked Sendable {
             var offset = 0
             var relevant = false
             while offset + header <= count {
+                let mask = buffer.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self) }
                 let length = buffer.withUnsafeBytes { Int($0.load(fromByteOffset: offset + 12, as: UInt32.self)) }
                 let start = offset + header
                 let end = min(count, start + length)
                 let nameBytes = buffer[start..<end].prefix { $0 != 0 }
-                if names.contains(String(decoding: nameBytes, as: UTF8.self)) { relevant = true }
+                // A queue overflow names no file and means reports were lost: look anyway.
+                if mask & UInt32(IN_Q_OVERFLOW) != 0 || names.contains(String(decoding: nameBytes, as: UTF8.self)) {
+                    relevant = true
+                }
                 offset = start + length
             }
             if relevant { onChange() }

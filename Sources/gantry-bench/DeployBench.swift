@@ -2,7 +2,8 @@ import Foundation
 import GantryCore
 import GantryStore
 
-/// The executor's figures, measured for real: `gantry sim` as the cluster, the real kubectl,
+/// The executor's figures, measured for real (the benchmark, not the product, runs kubectl and a
+/// shell script here: they are what Gantry is compared with): `gantry sim` as the cluster, the real kubectl,
 /// the release `gantry` binary beside this one.
 ///
 /// - Overhead: the wall time of a rolling deploy through `gantry deploy --headless` against the
@@ -116,9 +117,10 @@ enum DeployBench {
                 try run([gantry, "deploy", "staging", "--version", version, "--headless", "--file", directory + "/gantry.yaml"],
                         environment)
             })
-            if round % 2 == 0 { try shell() }
             usleep(100_000)  // the subscriber's last events
+            // Read the pods before the next rollout replaces them.
             let pods = try run(kubectl + ["get", "pods", "-l", "app=web", "-o", "json"], environment)
+            if round % 2 == 0 { try shell() }
             let readyTimes = try readyTimes(podsJSON: pods, tag: version)
             let seen = arrivals.of(deploy: "staging-\(version)-\(round)")
             for (k, readyAt) in readyTimes.enumerated() {

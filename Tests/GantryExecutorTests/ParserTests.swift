@@ -83,6 +83,9 @@ final class ParserTests: XCTestCase {
         XCTAssertNil(splitter.finish())
         var wide = LineSplitter()
         XCTAssertEqual(wide.feed(Array("context 1.9MB\r\r\n 10%\r 55%\r100% done\n".utf8)), ["context 1.9MB", "100% done"])
+        // A progress line longer than the limit before its last rewrite still ends with that rewrite.
+        var narrow = LineSplitter(maximumLength: 16)
+        XCTAssertEqual(narrow.feed(Array((String(repeating: "#", count: 40) + "\rdone 100%\n").utf8)), ["done 100%"])
     }
 
     func testRedactorHidesEveryForm() {

@@ -38,4 +38,24 @@ final class PolicyTests: XCTestCase {
         XCTAssertEqual(policy.stages.map(\.id), ["build", "push", "migrate", "staging", "prod-gate", "production", "watch", "post-deploy"])
         XCTAssertEqual(policy.stages.map(\.environment), [nil, nil, nil, "staging", nil, "production", nil, nil])
     }
+
+    func testTheEnvironmentOfAStageIsTheNearestDeployItFollows() throws {
+        let yaml = """
+        app: web
+        image: 127.0.0.1:5000/shop/web
+        environments:
+          staging: { kube: { context: staging, namespace: web } }
+          production: { kube: { context: prod, namespace: web } }
+        stages:
+          - { id: build, run: [make] }
+          - { id: staging, deploy: staging, needs: [build] }
+          - { id: smoke-staging, run: [./smoke, "${env}"], needs: [staging] }
+          - { id: production, deploy: production, needs: [smoke-staging] }
+          - { id: watch, monitor: production, for: 1m, needs: [production] }
+          - { id: smoke-production, run: [./smoke, "${env}"], needs: [watch] }
+        """
+        let file = try PipelineLoader.parse(yaml: yaml, file: "gantry.yaml")
+        XCTAssertEqual(["build", "staging", "smoke-staging", "production", "watch", "smoke-production", "nope"]
+            .map { file.environment(ofStage: $0) }, [nil, "staging", "staging", "production", "production", "production", nil])
+    }
 }

@@ -6,10 +6,10 @@ for package in podman runc docker-registry busybox-static curl; do
     dpkg -s "$package" >/dev/null 2>&1 || apt_install podman runc docker-registry busybox-static curl
 done
 engine_dir=$(mktemp -d /tmp/gantry-engine.XXXXXX)
+trap 'bash scripts/container-engine.sh stop "$engine_dir"; rm -rf "$engine_dir"' EXIT
 registry_port=5000
 while (exec 3<>"/dev/tcp/127.0.0.1/$registry_port") 2>/dev/null; do registry_port=$((registry_port + 1)); done
 bash scripts/container-engine.sh start "$engine_dir" "$registry_port"
-trap 'bash scripts/container-engine.sh stop "$engine_dir"; rm -rf "$engine_dir"' EXIT
 set -a
 # shellcheck source=/dev/null
 . "$engine_dir/engine.env"

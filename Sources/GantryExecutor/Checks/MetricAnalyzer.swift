@@ -61,7 +61,8 @@ final class MetricAnalyzer: @unchecked Sendable {
 
     func sampleOnce(stopOnCritical: Bool) async throws {
         for metric in pipeline.metrics {
-            guard let value = await measure(metric) else { continue }
+            // NaN/±Inf (Prometheus over no traffic: 0/0) is no sample, not a threshold crossing.
+            guard let value = await measure(metric), value.isFinite else { continue }
             try recorder.record(.metricSampled(metric: metric.name, value: value))
             let level: ThresholdLevel = switch metric.level(of: value) {
             case .critical: .critical

@@ -40,7 +40,9 @@ public struct DeploymentStatus: Sendable, Equatable {
         let template = (spec["template"] as? [String: Any])?["spec"] as? [String: Any]
         images = ((template?["containers"] as? [[String: Any]]) ?? []).compactMap { $0["image"] as? String }
         let conditions = status["conditions"] as? [[String: Any]] ?? []
-        deadlineExceeded = conditions.contains {
+        // Like `kubectl rollout status`: a condition describes the spec only once it is observed
+        // (a new rollout right after a stuck one still carries the old condition for a moment).
+        deadlineExceeded = observedGeneration >= generation && conditions.contains {
             ($0["type"] as? String) == "Progressing" && ($0["reason"] as? String) == "ProgressDeadlineExceeded"
         }
     }

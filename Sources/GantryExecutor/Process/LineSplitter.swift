@@ -7,6 +7,8 @@ public struct LineSplitter: Sendable {
     private var pending: [UInt8] = []
     private var dropping = false
     private var droppedBytes = 0
+    /// A `\r` was read and nothing after it yet.
+    private var carriage = false
 
     public init(maximumLength: Int = 16 * 1024) {
         self.maximumLength = max(16, maximumLength)
@@ -18,7 +20,21 @@ public struct LineSplitter: Sendable {
         for byte in bytes {
             if byte == 0x0A {
                 lines.append(finishLine())
-            } else if dropping {
+                continue
+            }
+            if byte == 0x0D {
+                carriage = true
+                continue
+            }
+            if carriage {
+                // Text after a bare `\r` rewrites the line (progress output): start it afresh,
+                // even when the earlier text was too long and being dropped.
+                carriage = false
+                pending.removeAll(keepingCapacity: true)
+                dropping = false
+                droppedBytes = 0
+            }
+            if dropping {
                 droppedBytes += 1
             } else if pending.count >= maximumLength {
                 dropping = true
@@ -37,10 +53,7 @@ public struct LineSplitter: Sendable {
     }
 
     private mutating func finishLine() -> String {
-        if !dropping {
-            while pending.last == 0x0D { pending.removeLast() }
-            if let carriage = pending.lastIndex(of: 0x0D) { pending.removeSubrange(...carriage) }
-        }
+        carriage = false
         var line = String(decoding: pending, as: UTF8.self)
         if dropping { line += " … [\(droppedBytes) more bytes cut]" }
         pending.removeAll(keepingCapacity: pending.count <= 4096)

@@ -9,17 +9,19 @@ struct StageBody {
 
     var recorder: Recorder { run.recorder }
     var timeout: Double { spec.timeoutSeconds.map(Double.init) ?? run.settings.defaultTimeout }
+    /// `${env}` of this stage: the environment it works for, else the deploy's target.
+    var environment: String { run.pipeline.environment(ofStage: spec.id) ?? run.deploy.environment }
 
     func run() async throws {
         switch spec.kind {
         case .run(let argv):
-            let command = argv.map { run.expand($0, environment: run.deploy.environment) }
+            let command = argv.map { run.expand($0, environment: environment) }
             try recorder.record(.stageStarted(stage: spec.id, command: command))
             try await execute(command) { _ in }
         case .dockerBuild(let context, let tag, let dockerfile):
-            var command = ["docker", "build", "-t", run.expand(tag, environment: run.deploy.environment)]
-            if let dockerfile { command += ["-f", run.expand(dockerfile, environment: run.deploy.environment)] }
-            command.append(run.expand(context, environment: run.deploy.environment))
+            var command = ["docker", "build", "-t", run.expand(tag, environment: environment)]
+            if let dockerfile { command += ["-f", run.expand(dockerfile, environment: environment)] }
+            command.append(run.expand(context, environment: environment))
             try recorder.record(.stageStarted(stage: spec.id, command: command))
             try await execute(command, environment: ["DOCKER_BUILDKIT": "0"]) { line in
                 if let (done, total) = DockerProgress.buildStep(line) {
@@ -27,7 +29,7 @@ struct StageBody {
                 }
             }
         case .dockerPush(let tag):
-            let command = ["docker", "push", run.expand(tag, environment: run.deploy.environment)]
+            let command = ["docker", "push", run.expand(tag, environment: environment)]
             try recorder.record(.stageStarted(stage: spec.id, command: command))
             let layers = Counter()
             try await execute(command) { line in
@@ -39,7 +41,7 @@ struct StageBody {
                 }
             }
         case .dockerRun(let argv):
-            try await dockerRun(argv.map { run.expand($0, environment: run.deploy.environment) })
+            try await dockerRun(argv.map { run.expand($0, environment: environment) })
         case .deploy(let name):
             try await deploy(to: name)
         case .gate:
