@@ -27,6 +27,9 @@ public enum StateSnapshot {
         public var snapshotSeq: Int64?
         /// Events folded after the snapshot (or all of them).
         public var folded: Int
+        /// Whether one of them was of a kind this build does not know (a newer Gantry wrote it):
+        /// such a state is not saved, so a newer build never trusts what this one folded.
+        public var sawUnknownKinds: Bool
     }
 
     private struct File: Codable {
@@ -49,18 +52,20 @@ public enum StateSnapshot {
             snapshotSeq = file.seq
         }
         var folded = 0
+        var unknown = false
         try store.forEach(after: state.lastSeq) {
+            if case .unrecognized = $0.payload { unknown = true }
             Reducer.reduce(into: &state, $0)
             folded += 1
         }
-        return Loaded(state: state, snapshotSeq: snapshotSeq, folded: folded)
+        return Loaded(state: state, snapshotSeq: snapshotSeq, folded: folded, sawUnknownKinds: unknown)
     }
 
     /// Loads, and writes a fresh snapshot when many events were folded past the old one (best
     /// effort: a store in a read-only directory simply has none).
     public static func loadAndRefresh(_ store: SQLiteEventStore, into initial: GantryState = GantryState()) throws(StoreError) -> GantryState {
         let loaded = try load(store, into: initial)
-        if loaded.folded >= refreshAfter { try? save(loaded.state, for: store) }
+        if loaded.folded >= refreshAfter, !loaded.sawUnknownKinds { try? save(loaded.state, for: store) }
         return loaded.state
     }
 

@@ -20,9 +20,13 @@ final class StateSnapshotTests: XCTestCase {
         return state
     }
 
-    /// Every kind of event, then many log lines (rings wrap), for two deploys.
+    /// Every kind of event this build knows, then many log lines (rings wrap).
     private func fill(_ store: SQLiteEventStore, deploy: String, lines: Int) throws {
-        _ = try store.append(EventSamples.everyKindPending(deploy: DeployID(deploy)), expected: .any)
+        let known = EventSamples.everyKindPending(deploy: DeployID(deploy)).filter {
+            if case .unrecognized = $0.payload { return false }
+            return true
+        }
+        _ = try store.append(known, expected: .any)
         _ = try store.append(EventSamples.logLines(lines, deploy: DeployID(deploy)), expected: .any)
     }
 
@@ -95,5 +99,19 @@ final class StateSnapshotTests: XCTestCase {
         try StateSnapshot.save(try fullFold(store), for: store)
         XCTAssertNotNil(try StateSnapshot.load(store).snapshotSeq)
         XCTAssertNil(try StateSnapshot.load(store, into: GantryState(logCapacity: 10)).snapshotSeq)
+    }
+
+    /// A log holding events of a kind this build does not know (a newer Gantry wrote them) is
+    /// folded, but its state is not saved: a newer build would otherwise trust this one's fold.
+    func testStateWithUnknownKindsIsNotSaved() throws {
+        let store = try SQLiteEventStore(path: directory.path("events.sqlite"))
+        defer { store.close() }
+        _ = try store.append([PendingEvent(time: EventSamples.epoch, actor: "future", deploy: DeployID("production-2.1.0"),
+                                           payload: .unrecognized(kind: 4000, bytes: [1, 2, 3]))], expected: .any)
+        try fill(store, deploy: "production-2.1.0", lines: StateSnapshot.refreshAfter)
+        let loaded = try StateSnapshot.load(store)
+        XCTAssertTrue(loaded.sawUnknownKinds)
+        _ = try StateSnapshot.loadAndRefresh(store)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: StateSnapshot.path(forStore: store.path)))
     }
 }
