@@ -26,6 +26,23 @@ final class BackgroundEndToEndTests: XCTestCase {
         guard check.status == 0 else { throw World.Failure("pipeline invalid: \(check.stderr)") }
     }
 
+    /// A staging app of 3 pods and a pipeline that only deploys it, rolling.
+    private func plainRollingWorld() throws -> World {
+        let world = try World()
+        try world.createApp(context: "staging")
+        try world.writePipeline("""
+        app: web
+        image: 127.0.0.1:5000/shop/web
+        environments:
+          staging:
+            kube: { context: staging, namespace: web }
+            strategy: rolling
+        stages:
+          - { id: deploy, deploy: staging }
+        """)
+        return world
+    }
+
     private func pid(in output: String) throws -> Int32 {
         guard let range = output.range(of: "executor pid "),
               let pid = Int32(output[range.upperBound...].prefix { $0.isNumber }) else {
@@ -116,18 +133,7 @@ final class BackgroundEndToEndTests: XCTestCase {
     }
 
     func testExecutorKilledMidRolloutIsReconciledOnResume() throws {
-        let world = try World()
-        try world.createApp(context: "staging")
-        try world.writePipeline("""
-        app: web
-        image: 127.0.0.1:5000/shop/web
-        environments:
-          staging:
-            kube: { context: staging, namespace: web }
-            strategy: rolling
-        stages:
-          - { id: deploy, deploy: staging }
-        """)
+        let world = try plainRollingWorld()
         let started = try deployInBackground(world, "staging", "--version", "1.3.0-slow")
         XCTAssertEqual(started.status, 0, started.stderr)
         let id = DeployID("staging-1.3.0-slow-1")
@@ -147,18 +153,7 @@ final class BackgroundEndToEndTests: XCTestCase {
     /// On-call rolls back a rolling deploy mid-rollout from another process: the watch stops at
     /// once and `rollout undo` brings the old version back.
     func testRollbackIntentFromAnotherProcessDuringRollingDeploy() throws {
-        let world = try World()
-        try world.createApp(context: "staging")
-        try world.writePipeline("""
-        app: web
-        image: 127.0.0.1:5000/shop/web
-        environments:
-          staging:
-            kube: { context: staging, namespace: web }
-            strategy: rolling
-        stages:
-          - { id: deploy, deploy: staging }
-        """)
+        let world = try plainRollingWorld()
         let started = try deployInBackground(world, "staging", "--version", "1.4.0-slow")
         XCTAssertEqual(started.status, 0, started.stderr)
         let id = DeployID("staging-1.4.0-slow-1")
