@@ -61,18 +61,7 @@ extension APIHandler {
             if let rv = o["metadata"]["resourceVersion"].stringValue, !rv.isEmpty, rv != old["metadata"]["resourceVersion"].stringValue {
                 throw .conflict(resource: t.resource.qualifiedName, name: name)
             }
-            var next: JSON
-            if t.subresource == "status" {
-                next = old
-                next["status"] = o["status"]
-            } else {
-                next = Defaults.apply(t.resource, o, clusterIP: c.allocateServiceIP)
-                if t.resource != .services { next["status"] = old["status"] }
-                if next["status"].isNull { next.removeKey("status") }
-            }
-            if req.query["dryRun"] == "All" { return next }
-            c.dirty = true
-            return try c.space.update(t.resource, next)
+            return try replace(c, req, t, old: old, with: o)
         }
         return .json(stored)
     }
@@ -94,21 +83,27 @@ extension APIHandler {
             guard let old = c.space.get(t.resource, t.namespace, name) else {
                 throw .notFound(resource: t.resource.qualifiedName, name: name)
             }
-            let patched = try prepare(try apply(old), t, name: name)
-            var next: JSON
-            if t.subresource == "status" {
-                next = old
-                next["status"] = patched["status"]
-            } else {
-                next = Defaults.apply(t.resource, patched, clusterIP: c.allocateServiceIP)
-                if t.resource != .services { next["status"] = old["status"] }
-                if next["status"].isNull { next.removeKey("status") }
-            }
-            if req.query["dryRun"] == "All" { return next }
-            c.dirty = true
-            return try c.space.update(t.resource, next)
+            return try replace(c, req, t, old: old, with: try prepare(try apply(old), t, name: name))
         }
         return .json(stored)
+    }
+
+    /// Stores `new` in place of `old` (under the cluster lock): only the status for the status
+    /// subresource; otherwise the defaulted object keeping the old status (services keep
+    /// theirs). A dry run returns it without storing.
+    private func replace(_ c: Cluster, _ req: APIRequest, _ t: Target, old: JSON, with new: JSON) throws(SimError) -> JSON {
+        var next: JSON
+        if t.subresource == "status" {
+            next = old
+            next["status"] = new["status"]
+        } else {
+            next = Defaults.apply(t.resource, new, clusterIP: c.allocateServiceIP)
+            if t.resource != .services { next["status"] = old["status"] }
+            if next["status"].isNull { next.removeKey("status") }
+        }
+        if req.query["dryRun"] == "All" { return next }
+        c.dirty = true
+        return try c.space.update(t.resource, next)
     }
 
     private func serverSideApply(_ req: APIRequest, _ t: Target, _ name: String, _ body: JSON) throws(SimError) -> APIResponse {
