@@ -16,6 +16,10 @@ final class StoreFileWatcher: @unchecked Sendable {
     private let stopWrite: Int32
     private let names: Set<String>
     private let onChange: @Sendable () -> Void
+    /// Guards `stopping`; `exited` is signalled when the thread has returned.
+    private let lock = NSLock()
+    private var stopping = false
+    private let exited = DispatchSemaphore(value: 0)
 
     /// Starts watching the directory of `path`; nil when the kernel refuses.
     static func start(path: String, onChange: @escaping @Sendable () -> Void) -> StoreFileWatcher? {
@@ -56,18 +60,24 @@ final class StoreFileWatcher: @unchecked Sendable {
         self.onChange = onChange
     }
 
-    /// Ends the watching thread (it closes the descriptors on its way out).
+    /// Ends the watching thread and waits for it: when this returns, `onChange` is never
+    /// called again and the descriptors are closed. Later calls do nothing.
     func stop() {
+        let first = lock.withLock {
+            defer { stopping = true }
+            return !stopping
+        }
+        guard first else { return }
         var byte: UInt8 = 1
         _ = write(stopWrite, &byte, 1)
+        exited.wait()
+        close(inotify)
+        close(stopRead)
+        close(stopWrite)
     }
 
     private func run() {
-        defer {
-            close(inotify)
-            close(stopRead)
-            close(stopWrite)
-        }
+        defer { exited.signal() }
         var buffer = [UInt8](repeating: 0, count: 16_384)
         let header = MemoryLayout<inotify_event>.size
         while true {

@@ -37,6 +37,9 @@ final class SubscriptionHub: @unchecked Sendable {
     private var started = false
     private var idleInterval: TimeInterval?
     private var activeUntil = Date.distantPast
+    /// The thread has returned and dropped its source (so its database may close).
+    private var exited = false
+    private var thread: pthread_t?
 
     private let interval: TimeInterval
     private let activeWindow: TimeInterval
@@ -74,7 +77,7 @@ final class SubscriptionHub: @unchecked Sendable {
             thread.name = "GantryStore.subscriptions"
             thread.start()
         }
-        condition.signal()
+        condition.broadcast()
         condition.unlock()
         continuation.onTermination = { [weak self] _ in self?.remove(id) }
         return stream
@@ -92,7 +95,7 @@ final class SubscriptionHub: @unchecked Sendable {
         condition.lock()
         if !subscribers.isEmpty {
             nudged = true
-            condition.signal()
+            condition.broadcast()
         }
         condition.unlock()
     }
@@ -108,7 +111,7 @@ final class SubscriptionHub: @unchecked Sendable {
         activeUntil = now.addingTimeInterval(activeWindow)
         if wasIdle && !subscribers.isEmpty {
             nudged = true
-            condition.signal()
+            condition.broadcast()
         }
         condition.unlock()
     }
@@ -117,19 +120,27 @@ final class SubscriptionHub: @unchecked Sendable {
     func relyOnFileChanges(idleInterval seconds: TimeInterval) {
         condition.lock()
         idleInterval = seconds
-        condition.signal()
+        condition.broadcast()
         condition.unlock()
     }
 
-    /// Ends every subscription and the thread.
+    /// Ends every subscription and the thread, and waits until the thread has left the
+    /// database and dropped its source: after `stop()` returns nothing of the hub reads, so the
+    /// caller may close the pool. Safe to call more than once, and from the hub's own thread
+    /// (which then only marks itself stopped: it is already outside the database).
     func stop() {
         condition.lock()
         stopped = true
         let ending = subscribers.values.map(\.continuation)
         subscribers.removeAll()
-        condition.signal()
+        condition.broadcast()
+        let onHubThread = thread.map { pthread_equal($0, pthread_self()) != 0 } ?? false
         condition.unlock()
         for continuation in ending { continuation.finish() }
+        guard !onHubThread else { return }
+        condition.lock()
+        while started && !exited { condition.wait() }
+        condition.unlock()
     }
 
     private func remove(_ id: Int) {
@@ -141,6 +152,19 @@ final class SubscriptionHub: @unchecked Sendable {
     // MARK: - The thread
 
     private func run() {
+        condition.lock()
+        thread = pthread_self()
+        condition.unlock()
+        loop()
+        condition.lock()
+        exited = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The thread's work; returns once stopped. Its source (and the connection it reads
+    /// through) is released before `run` reports the exit.
+    private func loop() {
         var source: (any SubscriptionSource)?
         var lastToken: Int64?
         // Some subscriber's buffer was full: read again at the next round even if nothing changed.
