@@ -62,7 +62,7 @@ extension PipelineBuilder {
         checkKeys(reader, allowed: Self.itemKeys)
         let idValue = require(reader, "id")
         let id = idValue.flatMap { self.name($0, what: "item id", rule: .label) }
-        let text = require(reader, "text").flatMap(template)
+        let text = require(reader, "text").flatMap(freeTextTemplate)
         let verify = reader["verify"].map(argv)
         let evidence = reader["evidence"].map { choice($0, EvidencePolicy.self) } ?? .optional
         guard let id, let idValue, let text, let evidence, verify.map({ $0 != nil }) ?? true else { return nil }

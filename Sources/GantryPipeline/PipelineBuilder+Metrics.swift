@@ -67,7 +67,7 @@ extension PipelineBuilder {
             guard let target, let measure else { return nil }
             return .probe(target, measure)
         case "prometheus":
-            guard let query = template(value) else { return nil }
+            guard let query = freeTextTemplate(value) else { return nil }
             if query.raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 sink.error("'prometheus' must be a query, got an empty string", at: value.position, path: value.path)
                 return nil

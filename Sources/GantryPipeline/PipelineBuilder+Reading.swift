@@ -69,18 +69,30 @@ extension PipelineBuilder {
 
     // MARK: - Scalars
 
-    /// Reads a non-null scalar as text.
-    func string(_ value: Value) -> String? {
+    /// Reads a non-null scalar as text. Control characters (and bidi overrides) are refused:
+    /// everywhere for names, arguments and settings; free text may hold line breaks and tabs.
+    func string(_ value: Value, freeText: Bool = false) -> String? {
         guard case .scalar(let scalar) = value.node, !value.isNull else {
             sink.error("'\(value.label)' must be a string, got \(value.got)", at: value.position, path: value.path)
+            return nil
+        }
+        if let bad = ControlCharacters.first(in: scalar.string, allowLineBreaks: freeText) {
+            sink.error("'\(value.label)' holds the control character \(ControlCharacters.describe(bad.scalar)) at character "
+                + "\(bad.index) of \(value.got); remove it (names, arguments and versions may hold none)",
+                       at: value.position, path: value.path)
             return nil
         }
         return scalar.string
     }
 
     /// Reads text that may contain placeholders, checking that only known ones appear.
-    func template(_ value: Value) -> Template? {
-        guard let text = string(value) else { return nil }
+    func template(_ value: Value) -> Template? { template(value, freeText: false) }
+
+    /// Reads free text (line breaks and tabs allowed) that may contain placeholders.
+    func freeTextTemplate(_ value: Value) -> Template? { template(value, freeText: true) }
+
+    private func template(_ value: Value, freeText: Bool) -> Template? {
+        guard let text = string(value, freeText: freeText) else { return nil }
         if let problem = Template.problem(in: text) {
             sink.error("'\(value.label)' has \(problem)", at: value.position, path: value.path)
             return nil
