@@ -13,6 +13,7 @@ extension SQLiteEventStore {
         // Encode outside the write lock: other writers wait less.
         let payloads = events.map { EventCodec.encode($0.payload) }
         let appended: [Event]
+        var lastCRC: Int64 = 0
         do {
             appended = try pool.writeWithoutTransaction { db -> [Event] in
                 try writer.useSynchronous(full: durable, db)
@@ -20,7 +21,7 @@ extension SQLiteEventStore {
                 try db.inTransaction(.immediate) {
                     try AppendRules.checkVersion(expected, actual: currentVersion(of: first.deploy, db),
                                                  deploy: first.deploy)
-                    appended = try insert(events, payloads: payloads, db)
+                    (appended, lastCRC) = try insert(events, payloads: payloads, db)
                     return .commit
                 }
                 return appended
@@ -28,21 +29,41 @@ extension SQLiteEventStore {
         } catch {
             throw StoreError.from(error, path: path)
         }
+        // Fsynced: the log now reaches this event for sure.
+        if durable, let last = appended.last { mark.advance(to: StoreMark.Position(seq: last.seq, crc: lastCRC)) }
         hub.nudge()
         return appended
+    }
+
+    /// Makes every committed event durable (checkpoints the WAL into the file, fsyncing both)
+    /// and moves the mark to the last one: used before a snapshot records how far the log went.
+    func syncAndMark() throws(StoreError) {
+        guard !isReadOnly else { return }
+        do {
+            let last = try pool.writeWithoutTransaction { db -> StoreMark.Position? in
+                try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)")
+                return try Row.fetchOne(db, sql: "SELECT seq, crc FROM events ORDER BY seq DESC LIMIT 1")
+                    .map { StoreMark.Position(seq: $0[0], crc: $0[1]) }
+            }
+            if let last { mark.advance(to: last) }
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
     }
 
     private func currentVersion(of deploy: DeployID, _ db: Database) throws -> Int64 {
         try Int64.fetchOne(db.cachedStatement(sql: EventRows.streamVersionSQL), arguments: [deploy.rawValue]) ?? 0
     }
 
-    /// Numbers and inserts the events inside the caller's immediate transaction.
-    private func insert(_ events: [PendingEvent], payloads: [[UInt8]], _ db: Database) throws -> [Event] {
+    /// Numbers and inserts the events inside the caller's immediate transaction; returns them
+    /// and the last one's row checksum.
+    private func insert(_ events: [PendingEvent], payloads: [[UInt8]], _ db: Database) throws -> ([Event], Int64) {
         let last = try Int64.fetchOne(db.cachedStatement(sql: EventRows.lastSeqSQL)) ?? 0
         let statement = try db.cachedStatement(sql: EventRows.insertSQL)
         let schema = EventPayload.currentSchemaVersion
         var versions: [DeployID: Int64] = [:]
         var appended: [Event] = []
+        var lastCRC: Int64 = 0
         appended.reserveCapacity(events.count)
         for (index, pending) in events.enumerated() {
             let seq = last + Int64(index) + 1
@@ -58,11 +79,12 @@ extension SQLiteEventStore {
             statement.setUncheckedArguments([seq, pending.deploy.rawValue, version, Int64(kind), Int64(schema),
                                              time, pending.actor, Data(payload), Int64(crc)])
             try statement.execute()
+            lastCRC = Int64(crc)
             appended.append(Event(seq: seq, streamVersion: version, time: Date(timeIntervalSince1970: time),
                                   actor: pending.actor, deploy: pending.deploy, schemaVersion: schema,
                                   payload: pending.payload))
         }
-        return appended
+        return (appended, lastCRC)
     }
 }
 

@@ -22,6 +22,11 @@ public final class SQLiteEventStore: EventStore {
     let pool: DatabasePool
     let writer = WriterSettings()
     let hub: SubscriptionHub
+    /// How far the log is known to have reached (moved after durable appends).
+    let mark: StoreMark
+    /// Events this store held once and no longer does, found when it opened; nil when whole.
+    /// Every command reports it; the mark stays where it was until the log is restored.
+    public let damage: LogDamage?
     private let watcher = Locked<(started: Bool, watcher: StoreFileWatcher?)>((false, nil))
 
     // MARK: - Opening
@@ -34,19 +39,37 @@ public final class SQLiteEventStore: EventStore {
 
     /// Opens the store at `path`, creating it (and its parent directories) when missing.
     ///
+    /// A new store is built in a temporary file and linked into place whole, so no process ever
+    /// sees a half-made one; a 0-byte file at `path` is therefore never Gantry's and is refused
+    /// by every command alike (`.emptyFile`). A store whose directory cannot be written (a
+    /// read-only mount, another user's directory) is still read: while no writer has it open
+    /// its WAL is empty and the file alone holds every event.
+    ///
     /// Throws `.notAStore` for any file that is not a Gantry store (not SQLite, another
     /// application's database, truncated), `.tooNew` for a newer store format, `.readOnly`
-    /// when the store must be created but cannot be, `.io` when it cannot be read.
+    /// when the store must be created but cannot be, `.diskFull`, `.io` when it cannot be read.
     public init(path: String, readOnly: Bool = false) throws(StoreError) {
         self.path = path
-        let file = try StoreSchema.inspect(path: path)
-        if file == .missing {
+        var created = false
+        switch try StoreSchema.inspect(path: path) {
+        case .missing:
             if readOnly { throw .io("there is no event store at \(path)") }
-            try Self.createParent(of: path)
+            try Self.create(at: path)
+            created = true
+        case .empty:
+            throw .emptyFile(path: path)
+        case .database:
+            break
         }
-        let writable = !readOnly && Self.isWritable(path, exists: file != .missing)
-        if file == .database { try Self.checkBeforeOpening(path) }
+        let writable = !readOnly && Self.isWritable(path)
         isReadOnly = !writable
+        // In a directory this process cannot write, SQLite cannot make the -shm file it reads a
+        // WAL database through; with no WAL beside it, the file is the whole log and is read as
+        // immutable (no locks, no -shm). A WAL that exists has a writer (or a crash) behind it:
+        // its -shm exists too, and a plain read-only connection uses it.
+        let openPath = !writable && !Self.directoryIsWritable(path) && !Self.hasWAL(path)
+            ? Self.immutableURI(path) : path
+        if !created { try Self.checkBeforeOpening(openPath, reportedAs: path) }
 
         var configuration = Configuration()
         configuration.label = "GantryStore"
@@ -55,47 +78,106 @@ public final class SQLiteEventStore: EventStore {
         configuration.maximumReaderCount = 4
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         let pool: DatabasePool
+        var damage: LogDamage?
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try DatabasePool(path: openPath, configuration: configuration)
             if writable {
                 try pool.writeWithoutTransaction { db in try StoreSchema.prepare(db, path: path) }
             } else if try pool.read({ db in try StoreSchema.classify(db, path: path) }) == .blank {
                 throw StoreError.notAStore(path: path, detail: "an empty database, opened read-only")
             }
+            damage = try pool.read { db in try Self.checkMark(db, path: path) }
         } catch {
-            throw StoreError.from(error, path: path)
+            throw Self.explain(error, path: path, writable: writable)
         }
         self.pool = pool
+        self.damage = damage
+        mark = StoreMark(storePath: path, frozen: damage != nil || !writable)
         hub = SubscriptionHub { [pool, path] in try SQLiteSubscriptionSource(path: path, pool: pool) }
     }
 
     deinit {
         hub.stop()
         watcher.withLock { $0.watcher?.stop() }
+        pool.releaseMemory()  // readers close before the writer (see `close()`)
     }
 
-    /// Ends every subscription and closes the file. Later calls throw.
+    /// Ends every subscription and closes the file, once no read of the subscription thread can
+    /// still touch it. Later calls do nothing; reads and appends after it throw.
     public func close() {
         hub.stop()
         watcher.withLock { state in
             state.watcher?.stop()
             state = (true, nil)
         }
+        // Readers first, the writer last: the last connection to close checkpoints the WAL into
+        // the file and deletes it (GRDB's close() closes the writer first, and a read-only
+        // reader closing last leaves the WAL behind). A store left whole in one file can be
+        // read from a read-only directory and copied alone.
+        pool.releaseMemory()
         try? pool.close()
+    }
+
+    // MARK: - Creating, checking, explaining
+
+    /// Makes a new, empty store at `path`: built beside it under a temporary name, then linked
+    /// into place (a process that loses the race opens the winner's store). A mark left by a log
+    /// that is gone is removed.
+    private static func create(at path: String) throws(StoreError) {
+        try createParent(of: path)
+        let temporary = path + ".new-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { for suffix in ["", "-wal", "-shm"] { unlink(temporary + suffix) } }
+        do {
+            let queue = try DatabaseQueue(path: temporary)
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                try StoreSchema.prepare(db, path: path)
+            }
+            try queue.close()
+        } catch {
+            throw explain(error, path: path, writable: true)
+        }
+        if link(temporary, path) == 0 {
+            StoreMark.remove(storePath: path)
+        } else if errno != EEXIST {
+            let reason = String(cString: strerror(errno))
+            throw errno == ENOSPC ? .diskFull(path: path) : .readOnly(path: path, detail: "cannot create it: \(reason)")
+        }
+    }
+
+    /// Compares the log with its mark: a log that ends before the mark, or holds another event
+    /// at the mark's place, lost events it once had.
+    private static func checkMark(_ db: Database, path: String) throws -> LogDamage? {
+        guard let mark = StoreMark.read(storePath: path) else { return nil }
+        let last = try Int64.fetchOne(db.cachedStatement(sql: EventRows.lastSeqSQL)) ?? 0
+        if last < mark.seq {
+            return LogDamage(path: path, logEnd: last, kind: .missing((last + 1)...mark.seq))
+        }
+        let crc = try Int64.fetchOne(db, sql: "SELECT crc FROM events WHERE seq = ?", arguments: [mark.seq])
+        return crc == mark.crc ? nil : LogDamage(path: path, logEnd: last, kind: .rewritten(seq: mark.seq))
+    }
+
+    /// A store error for what opening threw, saying why a read-only store could not be read.
+    private static func explain(_ error: any Error, path: String, writable: Bool) -> StoreError {
+        let failure = StoreError.from(error, path: path)
+        guard !writable, case .io = failure, hasWAL(path), !directoryIsWritable(path) else { return failure }
+        return .io("cannot read \(path): its directory is read-only and its WAL (\(path)-wal) holds events that "
+            + "are not in the file yet, which SQLite can read only beside a writable -shm file; copy \(path) and "
+            + "\(path)-wal to a writable directory and point --store at the copy")
     }
 
     /// Checks an existing file with a plain read-only connection first: opening a pool would
     /// switch a foreign database to WAL mode, i.e. write to a file that is not ours.
-    private static func checkBeforeOpening(_ path: String) throws(StoreError) {
+    private static func checkBeforeOpening(_ openPath: String, reportedAs path: String) throws(StoreError) {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(10)
         do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let queue = try DatabaseQueue(path: openPath, configuration: configuration)
             _ = try queue.inDatabase { db in try StoreSchema.classify(db, path: path) }
             try queue.close()
         } catch {
-            throw StoreError.from(error, path: path)
+            throw explain(error, path: path, writable: false)
         }
     }
 
@@ -108,10 +190,26 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
-    private static func isWritable(_ path: String, exists: Bool) -> Bool {
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        let manager = FileManager.default
-        return manager.isWritableFile(atPath: directory) && (!exists || manager.isWritableFile(atPath: path))
+    private static func isWritable(_ path: String) -> Bool {
+        directoryIsWritable(path) && FileManager.default.isWritableFile(atPath: path)
+    }
+
+    private static func directoryIsWritable(_ path: String) -> Bool {
+        FileManager.default.isWritableFile(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+    }
+
+    /// Whether a non-empty WAL lies beside the store (a writer has it open, or one crashed).
+    private static func hasWAL(_ path: String) -> Bool {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? NSNumber
+        return (size?.intValue ?? 0) > 0
+    }
+
+    /// A SQLite URI that opens `path` as an immutable file (no locks, no -shm).
+    private static func immutableURI(_ path: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
     }
 
     // MARK: - Reading

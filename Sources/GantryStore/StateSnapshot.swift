@@ -79,7 +79,11 @@ public enum StateSnapshot {
     }
 
     /// Writes `state` as the store's snapshot (atomically: a reader sees the old file or the new).
+    /// The log is made durable first and its mark moved to the snapshot's end, so a log that
+    /// later falls behind the snapshot is reported (`SQLiteEventStore.damage`), not ignored.
     public static func save(_ state: GantryState, for store: SQLiteEventStore) throws {
+        guard store.damage == nil else { return }
+        if !store.isReadOnly { try store.syncAndMark() }
         guard state.lastSeq > 0, let last = try store.read(after: state.lastSeq - 1, limit: 1).first,
               last.seq == state.lastSeq else { return }
         let file = File(format: format, seq: last.seq, streamVersion: last.streamVersion, time: last.time,

@@ -20,7 +20,7 @@ extension StoreError {
             case .SQLITE_READONLY, .SQLITE_PERM:
                 return .readOnly(path: path, detail: detail)
             case .SQLITE_FULL:
-                return .readOnly(path: path, detail: "the disk is full")
+                return .diskFull(path: path)
             case .SQLITE_CANTOPEN:
                 return .io("cannot open \(path): \(detail)")
             case .SQLITE_BUSY, .SQLITE_LOCKED:

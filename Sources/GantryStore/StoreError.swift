@@ -13,8 +13,12 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     /// A stored event failed its checksum or could not be decoded; `seq` is 0 when SQLite
     /// found the file damaged before any event could be named.
     case corrupt(path: String, seq: Int64, detail: String)
-    /// The store cannot be written (read-only file or directory, disk full).
+    /// The store cannot be written (read-only file or directory).
     case readOnly(path: String, detail: String)
+    /// The disk holding the store is full: nothing more can be recorded until space is freed.
+    case diskFull(path: String)
+    /// The store's file exists but holds nothing (0 bytes): a log that was lost, or a stray file.
+    case emptyFile(path: String)
     /// Any other I/O failure.
     case io(String)
 
@@ -33,7 +37,12 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .corrupt(let path, let seq, let detail):
             "\(path) is corrupt at event \(seq): \(detail); restore it from a backup, or move it aside to start a new log"
         case .readOnly(let path, let detail):
-            "cannot write to \(path) (\(detail)); free disk space or fix its permissions — the log stays readable"
+            "cannot write to \(path) (\(detail)); fix its permissions or use a writable --store — the log stays readable"
+        case .diskFull(let path):
+            "cannot record: the disk holding \(path) is full; free space and run the command again — the log stays readable"
+        case .emptyFile(let path):
+            "\(path) is empty (0 bytes) and holds no Gantry log; if it held your log, restore it from a backup, "
+                + "otherwise delete it and Gantry starts a new log there"
         case .io(let detail):
             "event store error: \(detail)"
         }

@@ -54,14 +54,45 @@ final class StoreFileFaultTests: XCTestCase {
         expectOpenError(path) { XCTAssertEqual($0, .notAStore(path: path, detail: "not a SQLite database")) }
     }
 
-    /// An empty file is what an interrupted `touch`/first open leaves: it becomes a new store.
-    func testAnEmptyFileBecomesANewStore() throws {
+    /// Gantry never leaves a 0-byte store (a new one is linked into place whole), so an empty
+    /// file is a log that lost its contents, or a stray file: refused by readers and writers alike,
+    /// never silently turned into a new log.
+    func testAnEmptyFileIsRefusedByReadersAndWritersAlike() throws {
         let path = directory.path("empty.sqlite")
         XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data()))
-        let store = try SQLiteEventStore(path: path)
-        XCTAssertEqual(try store.append(EventSamples.tick("backup")).seq, 1)
-        store.close()
-        XCTAssertEqual(try SQLiteEventStore(path: path).lastSeq(), 1)
+        for readOnly in [false, true] {
+            do throws(StoreError) {
+                _ = try SQLiteEventStore(path: path, readOnly: readOnly)
+                XCTFail("opened an empty file (readOnly: \(readOnly))")
+            } catch {
+                XCTAssertEqual(error, .emptyFile(path: path))
+                XCTAssertEqual(error.description, "\(path) is empty (0 bytes) and holds no Gantry log; if it held your "
+                               + "log, restore it from a backup, otherwise delete it and Gantry starts a new log there")
+            }
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)).count, 0, "the file is left as it was")
+    }
+
+    /// A new store appears whole: many handles racing to create it all open the same log.
+    func testHandlesRacingToCreateAStoreShareOneLog() throws {
+        let path = directory.path("raced.sqlite")
+        let stores = Locked<[SQLiteEventStore]>([])
+        let failures = Locked<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { index in
+            do {
+                let store = try SQLiteEventStore(path: path, readOnly: false)
+                _ = try store.append(EventSamples.tick("item-\(index)"))
+                stores.withLock { $0.append(store) }
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        XCTAssertEqual(failures.withLock { $0 }, [])
+        let all = stores.withLock { $0 }
+        XCTAssertEqual(try all.first?.lastSeq(), 8)
+        all.forEach { $0.close() }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.url.path).filter { $0.contains(".new-") }
+        XCTAssertEqual(leftovers, [], "no temporary file is left behind")
     }
 
     func testAHeaderCutShortIsNotAStore() throws {
