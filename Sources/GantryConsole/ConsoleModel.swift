@@ -94,6 +94,9 @@ public struct ConsoleModel: Equatable, Sendable {
     public var glyphs: Glyphs
     /// The clock used for durations (injected: rendering stays pure).
     public var now: Date
+    /// Damage found in the event log when it was opened (events missing): shown in red on the
+    /// status line, before anything else, for as long as the console runs.
+    public var logDamage: String?
     public var ui = UIState()
 
     public init(state: GantryState, pipelineEnvironments: [String] = [], policies: [String: DeployPolicy] = [:],

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Events that a store once held and no longer does, found when it opened (see `StoreMark`).
 public struct LogDamage: Sendable, Equatable, CustomStringConvertible {
     /// What was found.
@@ -18,6 +20,17 @@ public struct LogDamage: Sendable, Equatable, CustomStringConvertible {
         self.path = path
         self.logEnd = logEnd
         self.kind = kind
+    }
+
+    /// A few words for a status line: `LOG DAMAGED: events 8–12 missing (see gantry history)`.
+    public var summary: String {
+        switch kind {
+        case .missing(let range):
+            let events = range.count == 1 ? "event \(range.lowerBound)" : "events \(range.lowerBound)–\(range.upperBound)"
+            return "LOG DAMAGED: \(events) missing, restore \((path as NSString).lastPathComponent) from a backup"
+        case .rewritten(let seq):
+            return "LOG DAMAGED: event \(seq) was rewritten, restore \((path as NSString).lastPathComponent) from a backup"
+        }
     }
 
     /// One sentence for a person: what is missing, why, and what to do.

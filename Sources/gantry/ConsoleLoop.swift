@@ -43,6 +43,7 @@ enum ConsoleLoop {
         var model = ConsoleModel(state: state, pipelineEnvironments: setup.environments, policies: setup.policies,
                                  app: setup.app, actor: setup.actor, readOnly: setup.readOnly,
                                  glyphs: terminal.isUTF8 ? .unicode : .ascii, now: Date())
+        model.logDamage = setup.store.damage?.summary
         if let active = model.environments.firstIndex(where: { model.state.environments[$0]?.activeDeploy != nil }) {
             model.ui.environment = active
         }

@@ -23,13 +23,20 @@ struct StoreOptions: ParsableArguments {
         return url.standardizedFileURL.deletingLastPathComponent().path
     }
 
-    /// Opens the store, turning its errors into a clean exit with a message.
+    /// Opens the store, turning its errors into a clean exit with a message. Damage found in
+    /// the log (events recorded earlier and missing now) is reported on standard error first.
     func open(readOnly: Bool) throws -> SQLiteEventStore {
+        let store: SQLiteEventStore
         do {
-            return try SQLiteEventStore(path: storePath, readOnly: readOnly)
+            store = try SQLiteEventStore(path: storePath, readOnly: readOnly)
         } catch {
             throw CLIError(error.description)
         }
+        if let damage = store.damage {
+            var stderr = StandardError()
+            print("warning: \(damage)", to: &stderr)
+        }
+        return store
     }
 
     /// Folds the whole log into state, read-only. A store that does not exist yet is an empty log.

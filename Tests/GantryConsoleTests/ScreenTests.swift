@@ -41,6 +41,15 @@ final class ScreenTests: XCTestCase {
 
     // MARK: - Exact text of panels at 80x24
 
+    /// Events missing from the log are said first on the status line, in red, whatever the deploy does.
+    func testLogDamageLeadsTheStatusLineInRed() {
+        var model = SampleDeploys.model(.gated)
+        model.logDamage = "LOG DAMAGED: events 8–12 missing, restore events.sqlite from a backup"
+        let buffer = render(model)
+        XCTAssertEqual(buffer.lines[22], " LOG DAMAGED: events 8–12 missing, restore events.sqlite from a backup · waiti…")
+        XCTAssertEqual(buffer[1, 22].style, Theme.dark[.statusBad])
+    }
+
     func testGatedDeployAt80x24() {
         let buffer = render(SampleDeploys.model(.gated))
         XCTAssertEqual(Array(buffer.lines[0...8]), [

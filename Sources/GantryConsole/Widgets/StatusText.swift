@@ -103,10 +103,14 @@ public enum StatusText {
         return "rollback → \(target)\(how)"
     }
 
-    /// Draws the status line.
+    /// Draws the status line. Damage to the log comes first, in red: what is shown may be out of date.
     public static func draw(_ buffer: inout CellBuffer, _ rect: Rect, model: ConsoleModel, theme: Theme) {
         buffer.fill(rect, with: Cell(" ", style: theme[.text]))
-        let (text, role) = blocker(model)
+        var (text, role) = blocker(model)
+        if let damage = model.logDamage {
+            text = damage + " " + model.glyphs.separator + " " + text
+            role = .statusBad
+        }
         let glyphs = model.glyphs
         let room = rect.width - 2
         let left = glyphs.adapt(text)
