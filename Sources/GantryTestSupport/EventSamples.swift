@@ -18,6 +18,7 @@ public enum EventSamples {
         .stageFailed(stage: "smoke", reason: "HTTP 503 from /healthz"),
         .stageSkipped(stage: "notify", reason: "no webhook configured"),
         .stageCancelled(stage: "deploy", reason: "rollback requested"),
+        .stageOutputOmitted(stage: "build", lines: 1_204_311, bytes: 188_978_121),
         .checklistItemTicked(checklist: "pre-deploy", item: "backup", note: "snapshot db-2026-11-22"),
         .checklistItemUnticked(checklist: "pre-deploy", item: "backup", note: "wrong snapshot"),
         .checklistItemVerified(checklist: "pre-deploy", item: "tests", passed: true, evidence: "412 tests passed"),

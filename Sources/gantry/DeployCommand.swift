@@ -105,6 +105,13 @@ struct RunOptions: ParsableArguments {
         withExtendedLifetime(interrupt) {}
         follower.cancel()
         printer.drain()
+        if let failure = executor.storeFailure {
+            // The log could not take the deploy's events: it stopped, unfinished, at its last recorded step.
+            var stderr = StandardError()
+            print("deploy \(id) stopped: \(failure)", to: &stderr)
+            print("when the store takes writes again, `gantry resume \(id.rawValue)` finishes the deploy", to: &stderr)
+            return .failed
+        }
         if !json { print("deploy \(id): \(status.rawValue)") }
         return status
     }

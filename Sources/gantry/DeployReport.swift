@@ -105,6 +105,7 @@ enum DeployReport {
         var detail = stage.reason
         if detail.isEmpty, let progress = stage.progress { detail = "\(progress.done)/\(progress.total) \(progress.label)" }
         if detail.isEmpty, !stage.command.isEmpty { detail = ShellQuote.join(stage.command) }
+        if let omitted = stage.omittedOutput { detail += (detail.isEmpty ? "" : "; ") + omitted.description }
         return [stage.id, stage.status.rawValue, TimeText.duration(from: stage.startedAt, to: stage.finishedAt), detail]
     }
 

@@ -9,6 +9,7 @@ final class EventCodecTests: XCTestCase {
         .stageProgressed(stage: "staging", done: -3, total: 5, label: "3/5 pods ready"),
         .stageLogged(stage: "build", stream: .stderr, line: "héllo ✓ 日本"), .stageSucceeded(stage: "a"),
         .stageFailed(stage: "a", reason: "exit 1"), .stageSkipped(stage: "b", reason: "x"), .stageCancelled(stage: "c", reason: "y"),
+        .stageOutputOmitted(stage: "build", lines: 1_204_311, bytes: 188_978_121),
         .checklistItemTicked(checklist: "pre", item: "backup", note: "snap"),
         .checklistItemUnticked(checklist: "pre", item: "backup", note: ""),
         .checklistItemVerified(checklist: "pre", item: "tests", passed: true, evidence: "ok\nall green"),

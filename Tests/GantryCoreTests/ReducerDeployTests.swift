@@ -72,6 +72,28 @@ final class ReducerDeployTests: XCTestCase {
         XCTAssertNil(t.state.environments["production"]?.currentVersion, "a failed deploy is not live")
     }
 
+    /// Output past a stage's budget: one marker line where it was cut, updated in place by each
+    /// later count, and the stored tail after it.
+    func testOmittedOutputIsOneMarkerLineUpdatedInPlace() {
+        let t = ReducerTester()
+        t.fold(Fixtures.request, deploy: id, actor: "alice")
+        t.fold(.stageLogged(stage: "build", stream: .stdout, line: "first"), deploy: id)
+        t.send(.stageOutputOmitted(stage: "build", lines: 10, bytes: 2048), deploy: id) {
+            $0.deploys[self.id]?.stages[0].log.append(LogRing.Line(seq: 3, stream: .system,
+                                                                   text: "… 10 lines (2.0 KB) of output not stored …"))
+            $0.deploys[self.id]?.stages[0].omittedOutput = OmittedOutput(lines: 10, bytes: 2048, markerSeq: 3)
+        }
+        t.send(.stageOutputOmitted(stage: "build", lines: 1_204_311, bytes: 188_978_121), deploy: id) {
+            $0.deploys[self.id]?.stages[0].log.replaceLast(
+                LogRing.Line(seq: 4, stream: .system, text: "… 1,204,311 lines (180.2 MB) of output not stored …"))
+            $0.deploys[self.id]?.stages[0].omittedOutput = OmittedOutput(lines: 1_204_311, bytes: 188_978_121, markerSeq: 4)
+        }
+        t.fold(.stageLogged(stage: "build", stream: .stdout, line: "last"), deploy: id)
+        XCTAssertEqual(t.state.deploys[id]?.stages[0].log.lines.map(\.text),
+                       ["first", "… 1,204,311 lines (180.2 MB) of output not stored …", "last"])
+        XCTAssertEqual(t.state.deploys[id]?.stages[0].log.totalCount, 3)
+    }
+
     func testUnknownStageIsAddedNotDropped() {
         let t = ReducerTester()
         t.fold(Fixtures.request, deploy: id, actor: "alice")

@@ -37,6 +37,10 @@ public enum EventCodec {
              .stageCancelled(let stage, let reason):
             writer.write(stage)
             writer.write(reason)
+        case .stageOutputOmitted(let stage, let lines, let bytes):
+            writer.write(stage)
+            writer.write(lines)
+            writer.write(bytes)
         case .checklistItemTicked(let list, let item, let note), .checklistItemUnticked(let list, let item, let note):
             writer.write(list)
             writer.write(item)
@@ -97,6 +101,8 @@ public enum EventCodec {
             return .stageLogged(stage: stage, stream: stream, line: try r.readString())
         case .stageProgressed:
             return .stageProgressed(stage: try r.readString(), done: try r.readInt(), total: try r.readInt(), label: try r.readString())
+        case .stageOutputOmitted:
+            return .stageOutputOmitted(stage: try r.readString(), lines: try r.readInt(), bytes: try r.readInt())
         case .metricSampled:
             return .metricSampled(metric: try r.readString(), value: try r.readDouble())
         case .deployRequested:

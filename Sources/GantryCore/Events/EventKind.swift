@@ -4,7 +4,7 @@
 public enum EventKind: UInt16, Sendable, CaseIterable, Codable {
     case deployRequested = 1, deployStarted = 2, deployFinished = 3
     case stageQueued = 10, stageStarted = 11, stageProgressed = 12, stageLogged = 13
-    case stageSucceeded = 14, stageFailed = 15, stageSkipped = 16, stageCancelled = 17
+    case stageSucceeded = 14, stageFailed = 15, stageSkipped = 16, stageCancelled = 17, stageOutputOmitted = 18
     case checklistItemTicked = 20, checklistItemUnticked = 21, checklistItemVerified = 22
     case approvalGiven = 23, approvalRevoked = 24, gateOpened = 25
     case metricSampled = 30, thresholdCrossed = 31
@@ -25,6 +25,7 @@ public enum EventKind: UInt16, Sendable, CaseIterable, Codable {
         case .stageFailed: "stage.failed"
         case .stageSkipped: "stage.skipped"
         case .stageCancelled: "stage.cancelled"
+        case .stageOutputOmitted: "stage.output-omitted"
         case .checklistItemTicked: "checklist.ticked"
         case .checklistItemUnticked: "checklist.unticked"
         case .checklistItemVerified: "checklist.verified"
@@ -57,6 +58,7 @@ extension EventPayload {
         case .stageFailed: .stageFailed
         case .stageSkipped: .stageSkipped
         case .stageCancelled: .stageCancelled
+        case .stageOutputOmitted: .stageOutputOmitted
         case .checklistItemTicked: .checklistItemTicked
         case .checklistItemUnticked: .checklistItemUnticked
         case .checklistItemVerified: .checklistItemVerified
@@ -89,7 +91,7 @@ extension EventPayload {
              .rollbackRequested, .rollbackStarted, .rollbackFinished, .leaseAcquired, .leaseReleased,
              .stageFailed, .stageSucceeded, .stageCancelled:
             true
-        case .deployStarted, .stageQueued, .stageStarted, .stageProgressed, .stageLogged,
+        case .deployStarted, .stageQueued, .stageStarted, .stageProgressed, .stageLogged, .stageOutputOmitted,
              .stageSkipped, .metricSampled, .thresholdCrossed, .unrecognized:
             false
         }

@@ -26,6 +26,10 @@ public enum EventPayload: Sendable, Equatable {
     case stageFailed(stage: String, reason: String)
     case stageSkipped(stage: String, reason: String)
     case stageCancelled(stage: String, reason: String)
+    /// So far `lines` lines (`bytes` bytes) of a stage's output were not stored: past the stage's
+    /// budget, only the first and the last part of a chatty step's output are kept. Cumulative:
+    /// the latest event of a stage holds its totals.
+    case stageOutputOmitted(stage: String, lines: Int, bytes: Int)
 
     // MARK: - Checklists, approvals, gates
     /// A person ticked a manual item; the actor is who.

@@ -103,7 +103,7 @@ extension DeployState {
             if succeeded, status == .rollingBack { status = .rolledBack }
             let text = succeeded ? "rolled back to \(version)" : "rollback failed"
             audit(event, .rollbackFinished, reason.isEmpty ? text : "\(text): \(reason)")
-        case .stageLogged, .stageProgressed, .metricSampled, .deployRequested, .leaseAcquired, .leaseReleased,
+        case .stageLogged, .stageProgressed, .stageOutputOmitted, .metricSampled, .deployRequested, .leaseAcquired, .leaseReleased,
              .unrecognized:
             break
         }

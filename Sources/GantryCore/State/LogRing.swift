@@ -37,6 +37,18 @@ public struct LogRing: Sendable, Equatable, Codable {
         }
     }
 
+    /// The newest kept line.
+    public var last: Line? {
+        guard !storage.isEmpty else { return nil }
+        return storage[storage.count < capacity ? storage.count - 1 : (head + capacity - 1) % capacity]
+    }
+
+    /// Replaces the newest kept line (a marker that is updated in place); appends when empty.
+    public mutating func replaceLast(_ line: Line) {
+        guard !storage.isEmpty else { return append(line) }
+        storage[storage.count < capacity ? storage.count - 1 : (head + capacity - 1) % capacity] = line
+    }
+
     /// The kept lines, oldest first.
     public var lines: [Line] {
         guard head > 0 else { return storage }

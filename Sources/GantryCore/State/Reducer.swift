@@ -23,6 +23,20 @@ public enum Reducer {
                     $0.log.append(LogRing.Line(seq: event.seq, stream: stream, text: line))
                 }
             }
+        case .stageOutputOmitted(let stage, let lines, let bytes):
+            state.deploys.update(event.deploy) {
+                $0.withStage(stage, logCapacity: logCapacity) {
+                    // One marker line where the output was cut, updated by each later report.
+                    let marker = LogRing.Line(seq: event.seq, stream: .system,
+                                              text: "… " + OmittedOutput.describe(lines: lines, bytes: bytes) + " …")
+                    if let previous = $0.omittedOutput, $0.log.last?.seq == previous.markerSeq {
+                        $0.log.replaceLast(marker)
+                    } else {
+                        $0.log.append(marker)
+                    }
+                    $0.omittedOutput = OmittedOutput(lines: lines, bytes: bytes, markerSeq: event.seq)
+                }
+            }
         case .stageProgressed(let stage, let done, let total, let label):
             state.deploys.update(event.deploy) {
                 $0.withStage(stage, logCapacity: logCapacity) {

@@ -25,6 +25,42 @@ public struct StageProgress: Sendable, Equatable, Codable {
     }
 }
 
+/// Output of a stage that was not stored (past its budget).
+public struct OmittedOutput: Sendable, Equatable, Codable {
+    public var lines: Int
+    public var bytes: Int
+    /// The seq of the marker line standing for them in the stage's log.
+    public var markerSeq: Int64
+    public init(lines: Int, bytes: Int, markerSeq: Int64 = 0) {
+        self.lines = lines
+        self.bytes = bytes
+        self.markerSeq = markerSeq
+    }
+
+    /// `1,204,311 lines (180.2 MB) of output not stored`.
+    public static func describe(lines: Int, bytes: Int) -> String {
+        "\(grouped(lines)) \(lines == 1 ? "line" : "lines") (\(size(bytes))) of output not stored"
+    }
+
+    public var description: String { Self.describe(lines: lines, bytes: bytes) }
+
+    static func grouped(_ value: Int) -> String {
+        let digits = Array(String(value))
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return out
+    }
+
+    static func size(_ bytes: Int) -> String {
+        if bytes < 1024 { return "\(bytes) B" }
+        if bytes < 1024 * 1024 { return String(format: "%.1f KB", Double(bytes) / 1024) }
+        return String(format: "%.1f MB", Double(bytes) / 1_048_576)
+    }
+}
+
 /// One stage of one deploy.
 public struct StageState: Sendable, Equatable, Codable {
     public let id: String
@@ -39,6 +75,8 @@ public struct StageState: Sendable, Equatable, Codable {
     /// Why the stage failed, was skipped or cancelled.
     public var reason: String = ""
     public var log: LogRing
+    /// Output past the stage's budget that was not stored (none: nil).
+    public var omittedOutput: OmittedOutput?
 
     /// A pending stage with an empty log ring of `logCapacity` lines.
     public init(id: String, summary: String = "", needs: [String] = [], logCapacity: Int = 1000) {

@@ -39,6 +39,8 @@ public enum EventJSON {
             [("stage", string(stage)), ("done", String(done)), ("total", String(total)), ("label", string(label))]
         case .stageLogged(let stage, let stream, let line):
             [("stage", string(stage)), ("stream", string("\(stream)")), ("line", string(line))]
+        case .stageOutputOmitted(let stage, let lines, let bytes):
+            [("stage", string(stage)), ("lines", String(lines)), ("bytes", String(bytes))]
         case .stageFailed(let stage, let reason), .stageSkipped(let stage, let reason), .stageCancelled(let stage, let reason):
             [("stage", string(stage)), ("reason", string(reason))]
         case .checklistItemTicked(let list, let item, let note), .checklistItemUnticked(let list, let item, let note):

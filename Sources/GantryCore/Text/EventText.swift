@@ -19,6 +19,8 @@ extension EventPayload {
         case .stageFailed(let stage, let reason): "[\(stage)] FAILED: \(reason)"
         case .stageSkipped(let stage, let reason): "[\(stage)] skipped: \(reason)"
         case .stageCancelled(let stage, let reason): "[\(stage)] cancelled: \(reason)"
+        case .stageOutputOmitted(let stage, let lines, let bytes):
+            "[\(stage)] \(OmittedOutput.describe(lines: lines, bytes: bytes))"
         case .checklistItemTicked(let list, let item, let note):
             "ticked \(list)/\(item)" + (note.isEmpty ? "" : " (\(note))")
         case .checklistItemUnticked(let list, let item, let note):

@@ -26,7 +26,7 @@ struct BlueGreenStrategy: Strategy {
         switched[options.colourLabel] = idle
         try await context.kube(context.kubectl.patchService(options.service, selector: switched))
         context.recorder.log(context.stage, .system, "service/\(options.service) now selects \(idle); \(live) kept warm for rollback")
-        _ = try? context.recorder.record(.stageProgressed(stage: context.stage, done: 1, total: 1, label: "live colour \(idle)"))
+        context.recorder.note(.stageProgressed(stage: context.stage, done: 1, total: 1, label: "live colour \(idle)"))
     }
 
     func rollback(_ context: StrategyContext, target: String?) async throws -> String {

@@ -26,7 +26,7 @@ struct CanaryStrategy: Strategy {
             try await context.kube(context.kubectl.scale(deployment: canary, replicas: replicas))
             try await context.kube(context.kubectl.scale(deployment: env.deployment, replicas: max(total - replicas, 0)))
             _ = try await context.watch(canary, label: "canary pods ready (\(percent)%)")
-            _ = try? context.recorder.record(.stageProgressed(stage: context.stage, done: percent, total: 100,
+            context.recorder.note(.stageProgressed(stage: context.stage, done: percent, total: 100,
                                                               label: "canary \(percent)%"))
             try await context.analyse(Double(options.pauseSeconds))
         }
@@ -36,7 +36,7 @@ struct CanaryStrategy: Strategy {
         try await context.kube(context.kubectl.scale(deployment: env.deployment, replicas: total))
         _ = try await context.watch(env.deployment)
         try await context.kube(context.kubectl.scale(deployment: canary, replicas: 0))
-        _ = try? context.recorder.record(.stageProgressed(stage: context.stage, done: 100, total: 100, label: "promoted"))
+        context.recorder.note(.stageProgressed(stage: context.stage, done: 100, total: 100, label: "promoted"))
     }
 
     func rollback(_ context: StrategyContext, target: String?) async throws -> String {

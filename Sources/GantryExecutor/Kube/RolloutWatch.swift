@@ -32,7 +32,7 @@ struct RolloutWatch {
                     guard !box.isDone, let status = DeploymentStatus(json: line) else { return }
                     if let expected, !status.images.contains(expected) { return }
                     if box.update(status) {
-                        _ = try? recorder.record(.stageProgressed(stage: stage, done: status.newReady, total: status.desired, label: label))
+                        recorder.note(.stageProgressed(stage: stage, done: status.newReady, total: status.desired, label: label))
                     }
                     if status.isComplete || status.deadlineExceeded { box.finish() }
                 }

@@ -27,6 +27,8 @@ final class DeployRun: @unchecked Sendable {
 
     func execute(watchingAfter seq: Int64) async {
         let work = Task { try await self.runStages() }
+        // A deploy that cannot record stops: nothing more happens to the cluster without a trace.
+        recorder.whenRecordingFails { _ in work.cancel() }
         let watcher = Task { [store = executor.store, id = deploy.id] in
             do {
                 for try await event in store.subscribe(after: seq) where event.deploy == id {
@@ -48,19 +50,19 @@ final class DeployRun: @unchecked Sendable {
 
         switch outcome {
         case .success:
-            _ = try? recorder.record(.deployFinished(outcome: .succeeded, reason: ""))
+            recorder.note(.deployFinished(outcome: .succeeded, reason: ""))
         case .failure(let error):
             if let intent = lock.withLock({ rollbackIntent }) {
                 await rollBack(requestedBy: intent.by, reason: intent.reason, finish: true, alreadyRequested: true)
             } else if let failure = error as? ExecutorError, let trigger = failure.trigger.flatMap(RollbackTrigger.init(rawValue:)),
                       pipeline.rollback.rollsBack(on: trigger), lock.withLock({ touchedTarget }) {
-                _ = try? recorder.record(.rollbackRequested(reason: "automatic (\(trigger.rawValue)): \(failure)"))
+                recorder.note(.rollbackRequested(reason: "automatic (\(trigger.rawValue)): \(failure)"))
                 await rollBack(requestedBy: settings.holder, reason: failure.description, finish: true, alreadyRequested: true,
                                failure: failure.description)
             } else if error is CancellationError || Task.isCancelled {
-                _ = try? recorder.record(.deployFinished(outcome: .cancelled, reason: "stopped by the operator (\(stateSummary()))"))
+                recorder.note(.deployFinished(outcome: .cancelled, reason: "stopped by the operator (\(stateSummary()))"))
             } else {
-                _ = try? recorder.record(.deployFinished(outcome: .failed, reason: "\(error)"))
+                recorder.note(.deployFinished(outcome: .failed, reason: "\(error)"))
             }
         }
     }
@@ -70,18 +72,18 @@ final class DeployRun: @unchecked Sendable {
         let context = strategyContext(stage: pipeline.deployStage(for: deploy.environment)?.id ?? "rollback")
         let strategy = Strategies.of(environment)
         let target = deploy.rollbackTarget ?? "the previous revision"
-        _ = try? recorder.record(.rollbackStarted(targetVersion: target, method: strategy.rollbackMethod(environment)))
+        recorder.note(.rollbackStarted(targetVersion: target, method: strategy.rollbackMethod(environment)))
         do {
             let method = try await strategy.rollback(context, target: deploy.rollbackTarget)
             recorder.log(context.stage, .system, "rollback done: \(method)")
-            _ = try? recorder.record(.rollbackFinished(succeeded: true, version: deploy.rollbackTarget ?? "", reason: ""))
+            recorder.note(.rollbackFinished(succeeded: true, version: deploy.rollbackTarget ?? "", reason: ""))
             if finish {
-                _ = try? recorder.record(.deployFinished(outcome: .rolledBack, reason: failure ?? reason))
+                recorder.note(.deployFinished(outcome: .rolledBack, reason: failure ?? reason))
             }
         } catch {
-            _ = try? recorder.record(.rollbackFinished(succeeded: false, version: "", reason: "\(error)"))
+            recorder.note(.rollbackFinished(succeeded: false, version: "", reason: "\(error)"))
             if finish {
-                _ = try? recorder.record(.deployFinished(outcome: .failed, reason: "rollback failed: \(error)"))
+                recorder.note(.deployFinished(outcome: .failed, reason: "rollback failed: \(error)"))
             }
         }
     }
@@ -106,7 +108,7 @@ final class DeployRun: @unchecked Sendable {
                 func launchReady() {
                     for plan in remaining where !running.contains(plan.id) && plan.needs.allSatisfy(succeeded.contains) {
                         running.insert(plan.id)
-                        _ = try? recorder.record(.stageQueued(stage: plan.id))
+                        recorder.note(.stageQueued(stage: plan.id))
                         group.addTask { try await self.runStage(plan.id); return plan.id }
                     }
                 }
@@ -120,7 +122,7 @@ final class DeployRun: @unchecked Sendable {
             }
         } catch {
             for plan in remaining where !running.contains(plan.id) {
-                _ = try? recorder.record(.stageSkipped(stage: plan.id, reason: "not run: an earlier stage did not succeed"))
+                recorder.note(.stageSkipped(stage: plan.id, reason: "not run: an earlier stage did not succeed"))
             }
             throw error
         }
@@ -128,19 +130,19 @@ final class DeployRun: @unchecked Sendable {
 
     private func runStage(_ id: String) async throws {
         guard let spec = pipeline.stage(id) else {
-            _ = try? recorder.record(.stageSkipped(stage: id, reason: "no longer in the pipeline file"))
+            recorder.note(.stageSkipped(stage: id, reason: "no longer in the pipeline file"))
             return
         }
         let attempts = max(1, spec.retries + 1)
         for attempt in 1...attempts {
             do {
                 try await StageBody(run: self, spec: spec).run()
-                _ = try? recorder.record(.stageSucceeded(stage: id))
+                recorder.note(.stageSucceeded(stage: id))
                 return
             } catch {
                 if Task.isCancelled || error is CancellationError {
                     let why = lock.withLock { rollbackIntent }.map { "rollback requested by \($0.by)" } ?? "cancelled"
-                    _ = try? recorder.record(.stageCancelled(stage: id, reason: why))
+                    recorder.note(.stageCancelled(stage: id, reason: why))
                     throw CancellationError()
                 }
                 let retriable = (error as? ExecutorError).map { if case .refused = $0 { false } else { $0.trigger == nil } } ?? true
@@ -148,7 +150,7 @@ final class DeployRun: @unchecked Sendable {
                     recorder.log(id, .system, "attempt \(attempt) of \(attempts) failed: \(error); retrying")
                     continue
                 }
-                _ = try? recorder.record(.stageFailed(stage: id, reason: "\(error)"))
+                recorder.note(.stageFailed(stage: id, reason: "\(error)"))
                 throw error
             }
         }

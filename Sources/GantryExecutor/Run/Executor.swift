@@ -12,6 +12,13 @@ public final class Executor: @unchecked Sendable {
     let runner: any ProcessRunner
     let settings: ExecutorSettings
     let onEvent: @Sendable (Event) -> Void
+    private let failureLock = NSLock()
+    private var failure: StoreError?
+
+    /// Why the last run stopped without recording its end: the store could not be read, or could
+    /// not take the run's events (a full disk). The deploy is left unfinished in the log, and
+    /// `gantry resume` finishes it once the store works again. Nil when every event was recorded.
+    public var storeFailure: StoreError? { failureLock.withLock { failure } }
 
     public init(store: any EventStore, pipeline: PipelineFile, runner: any ProcessRunner = SubprocessRunner(),
                 settings: ExecutorSettings = ExecutorSettings(), onEvent: @escaping @Sendable (Event) -> Void = { _ in }) {
@@ -28,19 +35,34 @@ public final class Executor: @unchecked Sendable {
     public func run(_ id: DeployID) async -> DeployStatus {
         let recorder = Recorder(store: store, deploy: id, actor: settings.holder,
                                 redactor: Redactor(secrets: settings.secrets + Redactor.secretsFromEnvironment()),
-                                onEvent: onEvent)
-        defer { recorder.flush() }
-        guard let (deploy, seq) = try? load(id) else { return .failed }
+                                budget: settings.outputBudget, onEvent: onEvent)
+        failureLock.withLock { failure = nil }
+        defer {
+            recorder.finish()
+            if let failed = recorder.recordingFailure { failureLock.withLock { failure = failed } }
+        }
+        let deploy: DeployState, seq: Int64
+        do {
+            (deploy, seq) = try load(id)
+        } catch let error as StoreError {
+            failureLock.withLock { failure = error }
+            return .failed
+        } catch {
+            return .failed
+        }
         guard let environment = pipeline.environment(deploy.environment) else {
-            _ = try? recorder.record(.deployFinished(outcome: .failed, reason: "environment \(deploy.environment) is no longer in the pipeline file"))
+            recorder.note(.deployFinished(outcome: .failed, reason: "environment \(deploy.environment) is no longer in the pipeline file"))
             return .failed
         }
         let lease = LeaseKeeper(store: store, environment: deploy.environment, holder: settings.holder, seconds: settings.leaseSeconds)
         do {
             try lease.acquire()
+        } catch let error as StoreError {
+            failureLock.withLock { failure = error }
+            return deploy.status
         } catch {
             if !deploy.status.isFinished {
-                _ = try? recorder.record(.stageLogged(stage: "lease", stream: .system, line: "\(error)"))
+                recorder.note(.stageLogged(stage: "lease", stream: .system, line: "\(error)"))
             }
             return deploy.status
         }
@@ -54,7 +76,7 @@ public final class Executor: @unchecked Sendable {
         }
         guard !deploy.status.isFinished else { return deploy.status }
         if deploy.status == .requested {
-            _ = try? recorder.record(.deployStarted)
+            recorder.note(.deployStarted)
         } else {
             recorder.log("deploy", .system, "resuming after an interruption: finished stages are kept, unfinished ones re-checked")
         }

@@ -18,6 +18,8 @@ public struct ExecutorSettings: Sendable {
     public var secrets: [String]
     /// Where stage and `verify:` commands run (the pipeline file's directory); nil for the current one.
     public var workingDirectory: String?
+    /// How much of each stage's output is stored (the rest is counted and dropped).
+    public var outputBudget = OutputBudget()
 
     public init(holder: String = ExecutorSettings.defaultHolder(), sampleInterval: Double = 2, defaultTimeout: Double = 600,
                 gateTimeout: Double? = nil, prometheusURL: String = "http://127.0.0.1:9090", leaseSeconds: Double = 30,

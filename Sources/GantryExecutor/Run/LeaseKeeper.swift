@@ -24,7 +24,7 @@ final class LeaseKeeper: @unchecked Sendable {
     func acquire(now: Date = Date()) throws {
         for _ in 0..<5 {
             let events: [Event]
-            do { events = try store.readStream(stream) } catch { throw ExecutorError.store(error.description) }
+            events = try store.readStream(stream)  // a store that cannot be read stops the run (Executor.storeFailure)
             let state = Reducer.fold(events)
             if let lease = state.environments[environment]?.lease, lease.holder != holder, Self.isLive(lease, now: now) {
                 throw ExecutorError.refused(
@@ -39,10 +39,9 @@ final class LeaseKeeper: @unchecked Sendable {
                                  expected: expected)
                 startHeartbeat()
                 return
-            } catch .conflict {
-                continue
             } catch {
-                throw ExecutorError.store(error.description)
+                guard case .conflict = error else { throw error }
+                continue
             }
         }
         throw ExecutorError.refused("environment \(environment): another executor is taking the lease right now")

@@ -4,67 +4,144 @@ import GantryStore
 
 /// Appends one deploy's events to the store: decisions at once (durable), log lines in small
 /// batches. Every text from outside is redacted and made terminal-safe before it is stored.
+///
+/// A failure to record is never swallowed: the first one (a full disk, a store made read-only)
+/// is kept, every later `record` throws it again, buffered and later log lines are dropped (they
+/// could not be stored either), and the handler set with `whenRecordingFails` runs once, so the
+/// deploy stops instead of acting on a cluster without a trace. The deploy stays unfinished in
+/// the log; `gantry resume` finishes it once the store takes writes again.
 public final class Recorder: @unchecked Sendable {
     public let store: any EventStore
     public let deploy: DeployID
     public let actor: String
     let redactor: Redactor
+    let budget: OutputBudget
     private let lock = NSLock()
     private var pendingLogs: [PendingEvent] = []
+    private var outputs: [String: StageOutput] = [:]
     private var failure: StoreError?
+    private var onFailure: (@Sendable (StoreError) -> Void)?
     /// Called with each event once it is stored (headless output).
     private let onEvent: @Sendable (Event) -> Void
 
     public init(store: any EventStore, deploy: DeployID, actor: String, redactor: Redactor,
-                onEvent: @escaping @Sendable (Event) -> Void = { _ in }) {
+                budget: OutputBudget = OutputBudget(), onEvent: @escaping @Sendable (Event) -> Void = { _ in }) {
         self.store = store
         self.deploy = deploy
         self.actor = actor
         self.redactor = redactor
+        self.budget = budget
         self.onEvent = onEvent
+    }
+
+    /// The first failure to record, if any: nothing has been recorded since.
+    public var recordingFailure: StoreError? { lock.withLock { failure } }
+
+    /// Runs `action` once, when recording first fails (or at once if it already has).
+    public func whenRecordingFails(_ action: @escaping @Sendable (StoreError) -> Void) {
+        let failed: StoreError? = lock.withLock {
+            if failure == nil { onFailure = action }
+            return failure
+        }
+        if let failed { action(failed) }
     }
 
     /// Records an event now (after any buffered log lines, so order is kept).
     @discardableResult
     public func record(_ payload: EventPayload) throws(StoreError) -> Event {
+        var handler: (@Sendable (StoreError) -> Void)?
+        defer { if let handler, let failed = recordingFailure { handler(failed) } }
         lock.lock()
         defer { lock.unlock() }
-        try flushLocked()
-        let events = try store.append([PendingEvent(time: Date(), actor: actor, deploy: deploy, payload: clean(payload))],
-                                      expected: .any)
-        events.forEach(onEvent)
-        return events[0]
+        do {
+            // A stage that ends stores the tail of its output (and what was omitted) first.
+            if let stage = payload.endedStage { pendingLogs += drainLocked(stage) }
+            try flushLocked()
+            let events = try appendLocked([PendingEvent(time: Date(), actor: actor, deploy: deploy, payload: clean(payload))])
+            return events[0]
+        } catch {
+            handler = takeHandlerLocked()
+            throw error
+        }
+    }
+
+    /// Records an event where the caller has nothing better to do on failure than stop: the
+    /// failure is kept (see `recordingFailure`) and the handler stops the deploy.
+    public func note(_ payload: EventPayload) {
+        _ = try? record(payload)
     }
 
     /// Buffers one output line of a stage; written within 100 ms, at 256 lines, before the next
     /// event, or by `flush()` — so a quiet step's output still shows up at once.
     public func log(_ stage: String, _ stream: LogStream, _ line: String) {
+        var handler: (@Sendable (StoreError) -> Void)?
+        defer { if let handler, let failed = recordingFailure { handler(failed) } }
         lock.lock()
         defer { lock.unlock() }
+        guard failure == nil else { return }
         let text = SafeText.sanitize(redactor.redact(line))
         let wasEmpty = pendingLogs.isEmpty
-        pendingLogs.append(PendingEvent(time: Date(), actor: actor, deploy: deploy,
-                                        payload: .stageLogged(stage: stage, stream: stream, line: text)))
+        let event = PendingEvent(time: Date(), actor: actor, deploy: deploy,
+                                 payload: .stageLogged(stage: stage, stream: stream, line: text))
+        pendingLogs += outputs[stage, default: StageOutput()]
+            .take(event, bytes: text.utf8.count + 1, budget: budget, stage: stage)
+        guard !pendingLogs.isEmpty else { return }
         if pendingLogs.count >= 256 {
-            try? flushLocked()
+            do { try flushLocked() } catch { handler = takeHandlerLocked() }
         } else if wasEmpty {
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(100)) { [weak self] in self?.flush() }
         }
     }
 
-    /// Writes buffered log lines.
-    public func flush() {
+    /// Writes buffered log lines and the held tails of every stage's output: the run is over.
+    public func finish() {
+        var handler: (@Sendable (StoreError) -> Void)?
+        defer { if let handler, let failed = recordingFailure { handler(failed) } }
         lock.lock()
         defer { lock.unlock() }
-        try? flushLocked()
+        for stage in outputs.keys.sorted() { pendingLogs += drainLocked(stage) }
+        do { try flushLocked() } catch { handler = takeHandlerLocked() }
+    }
+
+    private func drainLocked(_ stage: String) -> [PendingEvent] {
+        guard failure == nil else { return [] }
+        return outputs[stage]?.drain(stage: stage, actor: actor, deploy: deploy) ?? []
+    }
+
+    /// Writes buffered log lines (a failure is kept, see `recordingFailure`).
+    public func flush() {
+        var handler: (@Sendable (StoreError) -> Void)?
+        defer { if let handler, let failed = recordingFailure { handler(failed) } }
+        lock.lock()
+        defer { lock.unlock() }
+        do { try flushLocked() } catch { handler = takeHandlerLocked() }
     }
 
     private func flushLocked() throws(StoreError) {
         guard !pendingLogs.isEmpty else { return }
         let batch = pendingLogs
         pendingLogs.removeAll(keepingCapacity: true)
-        let events = try store.append(batch, expected: .any)
-        events.forEach(onEvent)
+        _ = try appendLocked(batch)
+    }
+
+    /// Appends, or throws the kept failure; keeps the first failure.
+    private func appendLocked(_ events: [PendingEvent]) throws(StoreError) -> [Event] {
+        if let failure { throw failure }
+        do {
+            let stored = try store.append(events, expected: .any)
+            stored.forEach(onEvent)
+            return stored
+        } catch {
+            failure = error
+            pendingLogs.removeAll()
+            throw error
+        }
+    }
+
+    /// The failure handler, handed out once (it runs outside the lock).
+    private func takeHandlerLocked() -> (@Sendable (StoreError) -> Void)? {
+        defer { onFailure = nil }
+        return onFailure
     }
 
     /// Redacts and sanitizes every free-text field of a payload.
@@ -80,6 +157,16 @@ public final class Recorder: @unchecked Sendable {
         case .deployFinished(let outcome, let reason): return .deployFinished(outcome: outcome, reason: safe(reason))
         case .rollbackFinished(let ok, let version, let reason): return .rollbackFinished(succeeded: ok, version: version, reason: safe(reason))
         default: return payload
+        }
+    }
+}
+
+extension EventPayload {
+    /// The stage this event ends, if it ends one.
+    var endedStage: String? {
+        switch self {
+        case .stageSucceeded(let stage), .stageFailed(let stage, _), .stageCancelled(let stage, _): stage
+        default: nil
         }
     }
 }

@@ -25,7 +25,7 @@ struct StageBody {
             try recorder.record(.stageStarted(stage: spec.id, command: command))
             try await execute(command, environment: ["DOCKER_BUILDKIT": "0"]) { line in
                 if let (done, total) = DockerProgress.buildStep(line) {
-                    _ = try? recorder.record(.stageProgressed(stage: spec.id, done: done, total: total, label: "build step \(done)/\(total)"))
+                    recorder.note(.stageProgressed(stage: spec.id, done: done, total: total, label: "build step \(done)/\(total)"))
                 }
             }
         case .dockerPush(let tag):
@@ -35,9 +35,9 @@ struct StageBody {
             try await execute(command) { line in
                 if DockerProgress.isPushedLayer(line) {
                     let count = layers.increment()
-                    _ = try? recorder.record(.stageProgressed(stage: spec.id, done: count, total: 0, label: "\(count) layers pushed"))
+                    recorder.note(.stageProgressed(stage: spec.id, done: count, total: 0, label: "\(count) layers pushed"))
                 } else if let digest = DockerProgress.pushedDigest(line) {
-                    _ = try? recorder.record(.stageProgressed(stage: spec.id, done: 1, total: 1, label: "pushed \(digest)"))
+                    recorder.note(.stageProgressed(stage: spec.id, done: 1, total: 1, label: "pushed \(digest)"))
                 }
             }
         case .dockerRun(let argv):
