@@ -39,7 +39,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .readOnly(let path, let detail):
             "cannot write to \(path) (\(detail)); fix its permissions or use a writable --store — the log stays readable"
         case .diskFull(let path):
-            "cannot record: the disk holding \(path) is full; free space and run the command again — the log stays readable"
+            "cannot record: the disk holding \(path) is full; free space on it — the log stays readable"
         case .emptyFile(let path):
             "\(path) is empty (0 bytes) and holds no Gantry log; if it held your log, restore it from a backup, "
                 + "otherwise delete it and Gantry starts a new log there"

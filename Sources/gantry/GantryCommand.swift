@@ -16,4 +16,22 @@ struct GantryCommand: AsyncParsableCommand {
                       ExportCommand.self],
         defaultSubcommand: ConsoleCommand.self
     )
+
+    /// Runs the command, then closes every store it opened, whichever way it ends: closing
+    /// checkpoints the WAL into the store's file, so a store left alone is one whole file (which
+    /// a read-only directory, or a copy of the file alone, can be read from).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+            OpenStores.closeAll()
+        } catch {
+            OpenStores.closeAll()
+            exit(withError: error)
+        }
+    }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GantryCore
 import GantryStore
+import Synchronization
 
 /// `--file` and `--store`, shared by every command that reads or writes the event log.
 struct StoreOptions: ParsableArguments {
@@ -36,6 +37,7 @@ struct StoreOptions: ParsableArguments {
             var stderr = StandardError()
             print("warning: \(damage)", to: &stderr)
         }
+        OpenStores.add(store)
         return store
     }
 
@@ -79,4 +81,19 @@ struct StoreOptions: ParsableArguments {
 struct CLIError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// The stores this process opened, closed when the command ends (`GantryCommand.main`).
+enum OpenStores {
+    private static let stores = Mutex<[SQLiteEventStore]>([])
+
+    static func add(_ store: SQLiteEventStore) { stores.withLock { $0.append(store) } }
+
+    static func closeAll() {
+        let open = stores.withLock { list in
+            defer { list.removeAll() }
+            return list
+        }
+        for store in open { store.close() }
+    }
 }

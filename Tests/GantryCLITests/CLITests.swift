@@ -34,6 +34,58 @@ final class CLITests: XCTestCase {
         }
     }
 
+    /// A 0-byte store file is a log that lost its contents, or a stray file: every command, reader
+    /// or writer, refuses it with the same message, and none turns it into a new log.
+    func testAnEmptyStoreFileIsRefusedAlikeByEveryCommand() throws {
+        try """
+        app: web
+        image: 127.0.0.1:5000/shop/web
+        environments:
+          staging:
+            kube: { context: staging, namespace: web }
+            strategy: rolling
+        stages:
+          - { id: staging, deploy: staging }
+        """.write(toFile: directory + "/gantry.yaml", atomically: true, encoding: .utf8)
+        XCTAssertTrue(FileManager.default.createFile(atPath: store, contents: Data()))
+        let message = "Error: \(store) is empty (0 bytes) and holds no Gantry log; if it held your log, restore it from a "
+            + "backup, otherwise delete it and Gantry starts a new log there\n"
+        let commands: [[String]] = [
+            ["history"], ["show", "staging-1"], ["export", "staging-1", "--format", "md"],
+            ["deploy", "staging", "--version", "1.0.0", "--headless"], ["deploy", "staging", "--version", "1.0.0"],
+            ["approve", "staging"], ["tick", "staging", "backup"], ["rollback", "staging"], ["resume", "staging-1"],
+        ]
+        for command in commands {
+            let result = try BuiltBinary.run("gantry", command + ["--store", store], directory: directory)
+            XCTAssertEqual(result.status, 1, "\(command)")
+            XCTAssertEqual(result.stderr, message, "\(command)")
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: store)).count, 0, "the file is left as it was")
+    }
+
+    /// A NUL byte in an argument would cut it short at exec: `gantry check` refuses it at its place.
+    func testCheckRefusesAControlCharacterInAnArgument() throws {
+        try """
+        app: web
+        image: 127.0.0.1:5000/shop/web
+        environments:
+          staging:
+            kube: { context: staging, namespace: web }
+            strategy: rolling
+        stages:
+          - { id: migrate, run: ["./migrate", "--target=db\\0--drop"] }
+          - { id: staging, deploy: staging, needs: [migrate] }
+        """.write(toFile: directory + "/gantry.yaml", atomically: true, encoding: .utf8)
+        let result = try gantry("check")
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.stderr, """
+            gantry.yaml:8:39: error: 'run[1]' holds the control character U+0000 (NUL) at character 12 of the string \
+            "--target=db\\u{0}--drop"; remove it (names, arguments and versions may hold none)
+            1 error in gantry.yaml
+
+            """)
+    }
+
     func testHistoryOfEmptyAndSeededStore() throws {
         var result = try gantry("history", "--store", store)
         XCTAssertEqual(result.stdout, "No deploys yet.\n")

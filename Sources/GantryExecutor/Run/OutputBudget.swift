@@ -56,10 +56,11 @@ struct StageOutput {
         return [report(stage: stage, actor: event.actor, deploy: event.deploy, time: event.time)]
     }
 
-    /// The final count (when any output was omitted) and the held tail, in order; empties the tail.
+    /// The final count (when more output was omitted since the last report) and the held tail,
+    /// in order; empties the tail.
     mutating func drain(stage: String, actor: String, deploy: DeployID) -> [PendingEvent] {
         var out: [PendingEvent] = []
-        if omittedLines > 0 {
+        if omittedLines > reported {
             out.append(report(stage: stage, actor: actor, deploy: deploy, time: Date()))
             reported = omittedLines
         }
