@@ -8,6 +8,13 @@ enum AppendRules {
         if events.contains(where: { $0.deploy != first.deploy }) { throw .mixedStreams }
     }
 
+    /// The per-stream expectations of a one-stream append (none for `.any`).
+    static func expectations(of events: [PendingEvent], expected: ExpectedVersion) throws(StoreError) -> [DeployID: ExpectedVersion] {
+        try checkOneStream(events, expected: expected)
+        guard expected != .any, let first = events.first else { return [:] }
+        return [first.deploy: expected]
+    }
+
     /// Rejects an append whose stream moved on since the writer read it.
     static func checkVersion(_ expected: ExpectedVersion, actual: Int64, deploy: DeployID) throws(StoreError) {
         switch expected {

@@ -1,15 +1,5 @@
 import GantryCore
 
-/// What an append expects of its stream's current version (optimistic concurrency per deploy).
-public enum ExpectedVersion: Sendable, Equatable {
-    /// Append whatever the stream holds.
-    case any
-    /// The stream must not exist yet.
-    case noStream
-    /// The stream's last event must have this stream version.
-    case exact(Int64)
-}
-
 /// An append-only, ordered log of events, shared by every process that opens it.
 ///
 /// Every implementation passes the shared contract suite in GantryTestSupport.
@@ -18,6 +8,12 @@ public protocol EventStore: AnyObject, Sendable {
     /// Returns them numbered. When any event is a decision (`EventPayload.isDecision`), the
     /// append is durable (fsynced) before this returns. All or nothing.
     func append(_ events: [PendingEvent], expected: ExpectedVersion) throws(StoreError) -> [Event]
+
+    /// Appends `events` (of any streams) if every stream in `expectations` is at its expected
+    /// version when the append is made, in one transaction: all or nothing. A stream may be
+    /// expected without being written to. This is how a decision made on folded state is
+    /// recorded only if nothing it relied on moved meanwhile (see `Rulebook`).
+    func append(_ events: [PendingEvent], expectations: [DeployID: ExpectedVersion]) throws(StoreError) -> [Event]
 
     /// Events with `seq > after`, in order, at most `limit`.
     func read(after: Int64, limit: Int) throws(StoreError) -> [Event]

@@ -28,10 +28,15 @@ public final class InMemoryEventStore: EventStore {
     // MARK: - Writing
 
     public func append(_ events: [PendingEvent], expected: ExpectedVersion) throws(StoreError) -> [Event] {
-        guard let first = events.first else { return [] }
-        try AppendRules.checkOneStream(events, expected: expected)
+        try append(events, expectations: AppendRules.expectations(of: events, expected: expected))
+    }
+
+    public func append(_ events: [PendingEvent], expectations: [DeployID: ExpectedVersion]) throws(StoreError) -> [Event] {
+        guard !events.isEmpty else { return [] }
         return try state.withLock { (state) throws(StoreError) -> [Event] in
-            try AppendRules.checkVersion(expected, actual: state.versions[first.deploy] ?? 0, deploy: first.deploy)
+            for (stream, expected) in expectations.sorted(by: { $0.key < $1.key }) {
+                try AppendRules.checkVersion(expected, actual: state.versions[stream] ?? 0, deploy: stream)
+            }
             var appended: [Event] = []
             appended.reserveCapacity(events.count)
             for pending in events {

@@ -6,9 +6,12 @@ extension SQLiteEventStore {
     // MARK: - Appending
 
     public func append(_ events: [PendingEvent], expected: ExpectedVersion) throws(StoreError) -> [Event] {
-        guard let first = events.first else { return [] }
+        try append(events, expectations: AppendRules.expectations(of: events, expected: expected))
+    }
+
+    public func append(_ events: [PendingEvent], expectations: [DeployID: ExpectedVersion]) throws(StoreError) -> [Event] {
+        guard !events.isEmpty else { return [] }
         guard !isReadOnly else { throw .readOnly(path: path, detail: "the store is open read-only") }
-        try AppendRules.checkOneStream(events, expected: expected)
         let durable = events.contains { $0.payload.isDecision }
         // Encode outside the write lock: other writers wait less.
         let payloads = events.map { EventCodec.encode($0.payload) }
@@ -19,8 +22,9 @@ extension SQLiteEventStore {
                 try writer.useSynchronous(full: durable, db)
                 var appended: [Event] = []
                 try db.inTransaction(.immediate) {
-                    try AppendRules.checkVersion(expected, actual: currentVersion(of: first.deploy, db),
-                                                 deploy: first.deploy)
+                    for (stream, expected) in expectations.sorted(by: { $0.key < $1.key }) {
+                        try AppendRules.checkVersion(expected, actual: currentVersion(of: stream, db), deploy: stream)
+                    }
                     (appended, lastCRC) = try insert(events, payloads: payloads, db)
                     return .commit
                 }

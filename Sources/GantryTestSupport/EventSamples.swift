@@ -19,6 +19,8 @@ public enum EventSamples {
         .stageSkipped(stage: "notify", reason: "no webhook configured"),
         .stageCancelled(stage: "deploy", reason: "rollback requested"),
         .stageOutputOmitted(stage: "build", lines: 1_204_311, bytes: 188_978_121),
+        .cancelRequested(reason: "wrong version"),
+        .environmentClaimed(environment: "production", deploy: DeployID("production-2.1.0-3"), version: "2.1.0"),
         .checklistItemTicked(checklist: "pre-deploy", item: "backup", note: "snapshot db-2026-11-22"),
         .checklistItemUnticked(checklist: "pre-deploy", item: "backup", note: "wrong snapshot"),
         .checklistItemVerified(checklist: "pre-deploy", item: "tests", passed: true, evidence: "412 tests passed"),

@@ -35,6 +35,8 @@ public final class ReducerTester {
         wanted.lastSeq = event.seq
         wanted.eventCount += 1
         expected(&wanted)
+        // Bookkeeping, like lastSeq: a deploy's state knows its stream's version.
+        if wanted.deploys[deploy] != nil { wanted.deploys[deploy]?.streamVersion = version }
         Reducer.reduce(into: &state, event)
         if state != wanted {
             XCTFail("state after \(event.payload.kind?.name ?? "event") differs:\n" + Self.diff(wanted, state),

@@ -57,7 +57,7 @@ public final class ScriptedProcessRunner: ProcessRunner, @unchecked Sendable {
         lock.withLock { problems + steps.map { "expected but not run: \(ShellQuote.join($0.argv))" } }
     }
 
-    public func run(_ command: Command, onLine: @escaping @Sendable (LogStream, String) -> Void) async throws -> CommandResult {
+    public func run(_ command: ProcessCommand, onLine: @escaping @Sendable (LogStream, String) -> Void) async throws -> CommandResult {
         let argv = normalize(command.argv)
         let step: Step? = lock.withLock {
             calls.append(argv)

@@ -10,6 +10,8 @@ final class EventCodecTests: XCTestCase {
         .stageLogged(stage: "build", stream: .stderr, line: "héllo ✓ 日本"), .stageSucceeded(stage: "a"),
         .stageFailed(stage: "a", reason: "exit 1"), .stageSkipped(stage: "b", reason: "x"), .stageCancelled(stage: "c", reason: "y"),
         .stageOutputOmitted(stage: "build", lines: 1_204_311, bytes: 188_978_121),
+        .cancelRequested(reason: "wrong version"),
+        .environmentClaimed(environment: "production", deploy: DeployID("production-2.1.0-3"), version: "2.1.0"),
         .checklistItemTicked(checklist: "pre", item: "backup", note: "snap"),
         .checklistItemUnticked(checklist: "pre", item: "backup", note: ""),
         .checklistItemVerified(checklist: "pre", item: "tests", passed: true, evidence: "ok\nall green"),

@@ -177,6 +177,10 @@ final class PipelineEndToEndTests: XCTestCase {
         metrics:
           traffic: { probe: health, measure: latency-p95 }
           canary-5xx: { prometheus: "\(ratio)", warn: 0.02, critical: 0.05 }
+        rollback:
+          # What this test is about: the Prometheus metric. The health probe reads the blended
+          # service, where the bad version's 500s may come before Prometheus has two scrapes.
+          automatic: [critical-metric, progress-deadline]
         stages:
           - { id: production, deploy: production }
         """)

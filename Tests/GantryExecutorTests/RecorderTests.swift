@@ -73,13 +73,16 @@ private final class FillingStore: EventStore, @unchecked Sendable {
     init(room: Int) { self.room = room }
 
     func append(_ events: [PendingEvent], expected: ExpectedVersion) throws(StoreError) -> [Event] {
+        try append(events, expectations: [:])
+    }
+    func append(_ events: [PendingEvent], expectations: [DeployID: ExpectedVersion]) throws(StoreError) -> [Event] {
         let full: Bool = lock.withLock {
             attempts += 1
             room -= 1
             return room < 0
         }
         if full { throw .diskFull(path: "/full/events.sqlite") }
-        return try inner.append(events, expected: expected)
+        return try inner.append(events, expectations: expectations)
     }
     func read(after: Int64, limit: Int) throws(StoreError) -> [Event] { try inner.read(after: after, limit: limit) }
     func readStream(_ deploy: DeployID) throws(StoreError) -> [Event] { try inner.readStream(deploy) }

@@ -64,8 +64,12 @@ public enum EventCodec {
             writer.write(level.rawValue)
             writer.write(value)
             writer.write(threshold)
-        case .rollbackRequested(let reason):
+        case .rollbackRequested(let reason), .cancelRequested(let reason):
             writer.write(reason)
+        case .environmentClaimed(let environment, let deploy, let version):
+            writer.write(environment)
+            writer.write(deploy.rawValue)
+            writer.write(version)
         case .rollbackStarted(let target, let method):
             writer.write(target)
             writer.write(method)
@@ -103,6 +107,11 @@ public enum EventCodec {
             return .stageProgressed(stage: try r.readString(), done: try r.readInt(), total: try r.readInt(), label: try r.readString())
         case .stageOutputOmitted:
             return .stageOutputOmitted(stage: try r.readString(), lines: try r.readInt(), bytes: try r.readInt())
+        case .cancelRequested:
+            return .cancelRequested(reason: try r.readString())
+        case .environmentClaimed:
+            return .environmentClaimed(environment: try r.readString(), deploy: DeployID(try r.readString()),
+                                       version: try r.readString())
         case .metricSampled:
             return .metricSampled(metric: try r.readString(), value: try r.readDouble())
         case .deployRequested:

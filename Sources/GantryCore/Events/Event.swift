@@ -8,6 +8,9 @@ public struct DeployID: Hashable, Sendable, Comparable, CustomStringConvertible,
     public init(_ rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
     public static func < (lhs: DeployID, rhs: DeployID) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// The stream of facts about one environment itself (not of one deploy): `env:NAME`.
+    public static func environment(_ name: String) -> DeployID { DeployID("env:\(name)") }
 }
 
 /// One immutable fact in the event log.
@@ -62,4 +65,17 @@ public struct PendingEvent: Sendable, Equatable {
     public func numbered(seq: Int64, streamVersion: Int64) -> Event {
         Event(seq: seq, streamVersion: streamVersion, time: time, actor: actor, deploy: deploy, payload: payload)
     }
+}
+
+/// What an append expects of a stream's current version (optimistic concurrency).
+public enum ExpectedVersion: Sendable, Equatable {
+    /// Append whatever the stream holds.
+    case any
+    /// The stream must not exist yet.
+    case noStream
+    /// The stream's last event must have this stream version.
+    case exact(Int64)
+
+    /// The expectation that a stream is still at `version` (0: it does not exist yet).
+    public static func at(_ version: Int64) -> ExpectedVersion { version == 0 ? .noStream : .exact(version) }
 }

@@ -2,7 +2,7 @@
 ///
 /// Codes are append-only: never reuse or renumber one, or old logs change meaning.
 public enum EventKind: UInt16, Sendable, CaseIterable, Codable {
-    case deployRequested = 1, deployStarted = 2, deployFinished = 3
+    case deployRequested = 1, deployStarted = 2, deployFinished = 3, cancelRequested = 4
     case stageQueued = 10, stageStarted = 11, stageProgressed = 12, stageLogged = 13
     case stageSucceeded = 14, stageFailed = 15, stageSkipped = 16, stageCancelled = 17, stageOutputOmitted = 18
     case checklistItemTicked = 20, checklistItemUnticked = 21, checklistItemVerified = 22
@@ -10,6 +10,7 @@ public enum EventKind: UInt16, Sendable, CaseIterable, Codable {
     case metricSampled = 30, thresholdCrossed = 31
     case rollbackRequested = 40, rollbackStarted = 41, rollbackFinished = 42
     case leaseAcquired = 50, leaseReleased = 51
+    case environmentClaimed = 60
 
     /// The kind's name as shown in exports, e.g. `stage.progressed`.
     public var name: String {
@@ -17,6 +18,8 @@ public enum EventKind: UInt16, Sendable, CaseIterable, Codable {
         case .deployRequested: "deploy.requested"
         case .deployStarted: "deploy.started"
         case .deployFinished: "deploy.finished"
+        case .cancelRequested: "deploy.cancel-requested"
+        case .environmentClaimed: "environment.claimed"
         case .stageQueued: "stage.queued"
         case .stageStarted: "stage.started"
         case .stageProgressed: "stage.progressed"
@@ -50,6 +53,8 @@ extension EventPayload {
         case .deployRequested: .deployRequested
         case .deployStarted: .deployStarted
         case .deployFinished: .deployFinished
+        case .cancelRequested: .cancelRequested
+        case .environmentClaimed: .environmentClaimed
         case .stageQueued: .stageQueued
         case .stageStarted: .stageStarted
         case .stageProgressed: .stageProgressed
@@ -86,7 +91,7 @@ extension EventPayload {
     /// A store makes these durable (fsynced) before an append that holds one returns.
     public var isDecision: Bool {
         switch self {
-        case .deployRequested, .deployFinished, .checklistItemTicked, .checklistItemUnticked,
+        case .deployRequested, .deployFinished, .cancelRequested, .environmentClaimed, .checklistItemTicked, .checklistItemUnticked,
              .checklistItemVerified, .approvalGiven, .approvalRevoked, .gateOpened,
              .rollbackRequested, .rollbackStarted, .rollbackFinished, .leaseAcquired, .leaseReleased,
              .stageFailed, .stageSucceeded, .stageCancelled:

@@ -13,6 +13,9 @@ public enum EventPayload: Sendable, Equatable {
     case deployStarted
     /// The deploy ended.
     case deployFinished(outcome: DeployOutcome, reason: String)
+    /// The actor asked to stop the deploy where it is (not a rollback): the executor stops its
+    /// work and ends the deploy `cancelled`, the cluster left as the last completed step made it.
+    case cancelRequested(reason: String)
 
     // MARK: - Stages
     case stageQueued(stage: String)
@@ -53,6 +56,12 @@ public enum EventPayload: Sendable, Equatable {
     /// Rollback began towards `targetVersion` by `method` (e.g. `kubectl rollout undo deployment/web`).
     case rollbackStarted(targetVersion: String, method: String)
     case rollbackFinished(succeeded: Bool, version: String, reason: String)
+
+    // MARK: - Environments
+    /// On the environment's stream (`DeployID.environment`): `deploy` of `version` is the
+    /// environment's one deploy in progress. Appended with the deploy's request, expecting the
+    /// stream's version, so two racing requests cannot both be accepted.
+    case environmentClaimed(environment: String, deploy: DeployID, version: String)
 
     // MARK: - Leases
     /// `holder` now holds the environment's deploy lease until `expires`.

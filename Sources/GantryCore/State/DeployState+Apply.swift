@@ -85,6 +85,9 @@ extension DeployState {
             if level == .critical {
                 audit(event, .thresholdCrossed, "\(metric) \(value) crossed critical \(threshold)")
             }
+        case .cancelRequested(let reason):
+            cancelRequest = CancelRequest(by: event.actor, at: time, reason: reason)
+            audit(event, .cancelRequested, "requested cancel" + (reason.isEmpty ? "" : ": \(reason)"))
         case .rollbackRequested(let reason):
             rollback = RollbackState(requestedBy: event.actor, requestedAt: time, reason: reason)
             audit(event, .rollbackRequested, "requested rollback" + (reason.isEmpty ? "" : ": \(reason)"))
@@ -103,7 +106,7 @@ extension DeployState {
             if succeeded, status == .rollingBack { status = .rolledBack }
             let text = succeeded ? "rolled back to \(version)" : "rollback failed"
             audit(event, .rollbackFinished, reason.isEmpty ? text : "\(text): \(reason)")
-        case .stageLogged, .stageProgressed, .stageOutputOmitted, .metricSampled, .deployRequested, .leaseAcquired, .leaseReleased,
+        case .stageLogged, .stageProgressed, .stageOutputOmitted, .environmentClaimed, .metricSampled, .deployRequested, .leaseAcquired, .leaseReleased,
              .unrecognized:
             break
         }

@@ -40,6 +40,18 @@ public struct GateOverride: Sendable, Equatable, Codable {
     }
 }
 
+/// Someone asked to stop a deploy where it is.
+public struct CancelRequest: Sendable, Equatable, Codable {
+    public var by: String
+    public var at: Date
+    public var reason: String
+    public init(by: String, at: Date, reason: String) {
+        self.by = by
+        self.at = at
+        self.reason = reason
+    }
+}
+
 /// A rollback of a deploy, from request to end.
 public struct RollbackState: Sendable, Equatable, Codable {
     public var requestedBy: String
@@ -67,6 +79,8 @@ public struct DeployState: Sendable, Equatable, Codable {
     public let requestedBy: String
     public let requestedAt: Date
     public var status: DeployStatus = .requested
+    /// The version of the deploy's stream (its last event's): what a decision about it expects.
+    public var streamVersion: Int64 = 0
     public var startedAt: Date?
     public var finishedAt: Date?
     /// Why the deploy ended as it did (empty while running).
@@ -83,6 +97,8 @@ public struct DeployState: Sendable, Equatable, Codable {
     /// Metric names in the order they first appeared.
     public var metricOrder: [String] = []
     public var rollback: RollbackState?
+    /// A request to stop the deploy where it is (not a rollback).
+    public var cancelRequest: CancelRequest?
     /// Who decided what: requests, ticks, approvals, overrides, rollbacks, outcomes.
     public var audit: [AuditEntry] = []
     /// The version to roll back to, as known when the deploy was requested.

@@ -24,6 +24,9 @@ public struct EnvironmentState: Sendable, Equatable, Codable {
     /// Every deploy to this environment, oldest first.
     public var deploys: [DeployID] = []
     public var lease: Lease?
+    /// The version of the environment's own stream (`DeployID.environment`), 0 before any event:
+    /// what a decision about the environment expects when it is appended.
+    public var streamVersion: Int64 = 0
 
     /// How many known-good versions are kept.
     public static let knownGoodLimit = 20

@@ -19,12 +19,14 @@ public enum Reducer {
         switch event.payload {
         case .stageLogged(let stage, let stream, let line):
             state.deploys.update(event.deploy) {
+                $0.streamVersion = event.streamVersion
                 $0.withStage(stage, logCapacity: logCapacity) {
                     $0.log.append(LogRing.Line(seq: event.seq, stream: stream, text: line))
                 }
             }
         case .stageOutputOmitted(let stage, let lines, let bytes):
             state.deploys.update(event.deploy) {
+                $0.streamVersion = event.streamVersion
                 $0.withStage(stage, logCapacity: logCapacity) {
                     // One marker line where the output was cut, updated by each later report.
                     let marker = LogRing.Line(seq: event.seq, stream: .system,
@@ -39,18 +41,27 @@ public enum Reducer {
             }
         case .stageProgressed(let stage, let done, let total, let label):
             state.deploys.update(event.deploy) {
+                $0.streamVersion = event.streamVersion
                 $0.withStage(stage, logCapacity: logCapacity) {
                     $0.progress = StageProgress(done: done, total: total, label: label)
                 }
             }
         case .metricSampled(let metric, let value):
             let capacity = state.metricCapacity
-            state.deploys.update(event.deploy) { $0.sample(metric, value: value, at: event.time, capacity: capacity) }
+            state.deploys.update(event.deploy) {
+                $0.streamVersion = event.streamVersion
+                $0.sample(metric, value: value, at: event.time, capacity: capacity)
+            }
         case .deployRequested(let environment, let version, let policy):
             requestDeploy(into: &state, event, environment: environment, version: version, policy: policy)
         case .leaseAcquired(let environment, let holder, let expires):
             state.environments[environment, default: EnvironmentState(name: environment)].lease =
                 Lease(holder: holder, acquiredAt: event.time, expires: expires)
+        case .environmentClaimed(let environment, let deploy, _):
+            var env = state.environments[environment] ?? EnvironmentState(name: environment)
+            env.streamVersion = event.streamVersion
+            env.activeDeploy = deploy
+            state.environments[environment] = env
         case .leaseReleased(let environment, let holder):
             if state.environments[environment]?.lease?.holder == holder {
                 state.environments[environment]?.lease = nil
@@ -62,6 +73,7 @@ public enum Reducer {
             var environment: String?
             state.deploys.update(event.deploy) {
                 environment = $0.environment
+                $0.streamVersion = event.streamVersion
                 $0.apply(event, logCapacity: logCapacity, metricCapacity: metricCapacity)
             }
             guard let environment else { return }
@@ -90,6 +102,7 @@ public enum Reducer {
                                  requestedBy: event.actor, requestedAt: event.time,
                                  rollbackTarget: env.knownGood.last { $0 != version } ?? env.rollbackTarget,
                                  logCapacity: state.logCapacity)
+        deploy.streamVersion = event.streamVersion
         for metric in policy.metrics { deploy.plan(metric, capacity: state.metricCapacity) }
         deploy.audit.append(AuditEntry(seq: event.seq, time: event.time, actor: event.actor,
                                        kind: .deployRequested, text: "requested \(version) to \(environment)"))
@@ -109,8 +122,12 @@ public enum Reducer {
             if state.environments[environment]?.activeDeploy == event.deploy {
                 state.environments[environment]?.activeDeploy = nil
             }
-        case .rollbackFinished(let succeeded, let version, _) where succeeded && !version.isEmpty:
-            state.environments[environment]?.currentVersion = version
+        case .rollbackFinished(let succeeded, let version, _) where succeeded:
+            // A rolled-back version is never good again (the rollback target, `requires:`).
+            if let rolledBack = state.deploys[event.deploy]?.version {
+                state.environments[environment]?.knownGood.removeAll { $0 == rolledBack }
+            }
+            if !version.isEmpty { state.environments[environment]?.currentVersion = version }
         default:
             break
         }

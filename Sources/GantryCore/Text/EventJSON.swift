@@ -55,7 +55,9 @@ public enum EventJSON {
         case .thresholdCrossed(let metric, let level, let value, let threshold):
             [("metric", string(metric)), ("level", string(level.name)), ("value", number(value)),
              ("threshold", number(threshold))]
-        case .rollbackRequested(let reason): [("reason", string(reason))]
+        case .rollbackRequested(let reason), .cancelRequested(let reason): [("reason", string(reason))]
+        case .environmentClaimed(let environment, let deploy, let version):
+            [("environment", string(environment)), ("claimedBy", string(deploy.rawValue)), ("version", string(version))]
         case .rollbackStarted(let target, let method): [("target", string(target)), ("method", string(method))]
         case .rollbackFinished(let succeeded, let version, let reason):
             [("succeeded", succeeded ? "true" : "false"), ("version", string(version)), ("reason", string(reason))]

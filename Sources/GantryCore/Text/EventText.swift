@@ -37,6 +37,8 @@ extension EventPayload {
         case .thresholdCrossed(let metric, let level, let value, let threshold):
             "\(metric) \(Self.format(value)) is \(level.name) (threshold \(Self.format(threshold)))"
         case .rollbackRequested(let reason): "rollback requested" + (reason.isEmpty ? "" : ": \(reason)")
+        case .cancelRequested(let reason): "cancel requested" + (reason.isEmpty ? "" : ": \(reason)")
+        case .environmentClaimed(let environment, let deploy, let version): "\(environment) claimed by \(deploy) (\(version))"
         case .rollbackStarted(let target, let method): "rollback to \(target) started: \(method)"
         case .rollbackFinished(let succeeded, let version, let reason):
             (succeeded ? "rolled back to \(version)" : "rollback FAILED") + (reason.isEmpty ? "" : " — \(reason)")

@@ -101,11 +101,11 @@ final class MetricAnalyzer: @unchecked Sendable {
             let kubectl = Kubectl(context: environment.kube.context, namespace: environment.kube.namespace)
             switch measure {
             case .readyReplicas:
-                guard let (result, lines) = try? await runner.collect(Command(kubectl.getJSON("deployment", environment.deployment), timeout: 10)),
+                guard let (result, lines) = try? await runner.collect(ProcessCommand(kubectl.getJSON("deployment", environment.deployment), timeout: 10)),
                       result.succeeded, let status = DeploymentStatus(json: lines.joined(separator: "\n")) else { return nil }
                 return Double(status.ready)
             case .restarts:
-                guard let (result, lines) = try? await runner.collect(Command(kubectl.pods(selector: "app=\(environment.deployment)"), timeout: 10)),
+                guard let (result, lines) = try? await runner.collect(ProcessCommand(kubectl.pods(selector: "app=\(environment.deployment)"), timeout: 10)),
                       result.succeeded else { return nil }
                 return Double(Self.restarts(podListJSON: lines.joined(separator: "\n")))
             }

@@ -24,7 +24,7 @@ struct RolloutWatch {
         let expected = expectedImage
         let result: CommandResult? = try await withThrowingTaskGroup(of: CommandResult?.self) { group in
             group.addTask {
-                try await runner.run(Command(argv, timeout: timeout)) { stream, line in
+                try await runner.run(ProcessCommand(argv, timeout: timeout)) { stream, line in
                     guard stream == .stdout else {
                         recorder.log(stage, .stderr, line)
                         return

@@ -23,7 +23,7 @@ struct StrategyContext: Sendable {
         let recorder = self.recorder, stage = self.stage
         recorder.log(stage, .system, "$ " + ShellQuote.join(argv))
         let output = LineBox()
-        let result = try await runner.run(Command(argv, timeout: timeout)) { stream, line in
+        let result = try await runner.run(ProcessCommand(argv, timeout: timeout)) { stream, line in
             if stream == .stdout { output.append(line) }
             recorder.log(stage, stream, line)
         }
@@ -38,7 +38,7 @@ struct StrategyContext: Sendable {
     /// Runs a kubectl command whose JSON output is parsed but not logged line by line.
     func kubeJSON(_ argv: [String]) async throws -> String {
         recorder.log(stage, .system, "$ " + ShellQuote.join(argv))
-        let (result, lines) = try await runner.collect(Command(argv, timeout: timeout)) { [recorder, stage] line in
+        let (result, lines) = try await runner.collect(ProcessCommand(argv, timeout: timeout)) { [recorder, stage] line in
             recorder.log(stage, .stderr, line)
         }
         guard result.succeeded else {

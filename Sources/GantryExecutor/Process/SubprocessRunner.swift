@@ -20,7 +20,7 @@ public struct SubprocessRunner: ProcessRunner {
         self.gracePeriod = gracePeriod
     }
 
-    public func run(_ command: Command, onLine: @escaping @Sendable (LogStream, String) -> Void) async throws -> CommandResult {
+    public func run(_ command: ProcessCommand, onLine: @escaping @Sendable (LogStream, String) -> Void) async throws -> CommandResult {
         guard let program = command.argv.first, !program.isEmpty else {
             throw CommandError.launchFailed("", "the command is empty")
         }

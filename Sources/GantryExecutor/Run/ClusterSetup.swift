@@ -10,7 +10,7 @@ public enum ClusterSetup {
         let path = (directory as NSString).appendingPathComponent("manifest-\(context)-\(UUID().uuidString.prefix(8)).yaml")
         try manifest.write(toFile: path, atomically: true, encoding: .utf8)
         let errors = LineBox(keep: 20)
-        let result = try await runner.run(Command(["kubectl", "--context", context, "apply", "-f", path], timeout: 60)) { stream, line in
+        let result = try await runner.run(ProcessCommand(["kubectl", "--context", context, "apply", "-f", path], timeout: 60)) { stream, line in
             if stream == .stderr { errors.append(line) }
         }
         guard result.succeeded else {

@@ -87,7 +87,7 @@ struct GateWaiter {
                 let recorder = self.recorder, gate = self.gate
                 let result: CommandResult
                 do {
-                    result = try await runner.run(Command(argv, timeout: 300, directory: directory)) { stream, line in
+                    result = try await runner.run(ProcessCommand(argv, timeout: 300, directory: directory)) { stream, line in
                         output.append(line)
                         recorder.log(gate, stream, line)
                     }

@@ -97,7 +97,7 @@ struct StageBody {
     private func removeContainer(_ name: String) async {
         let runner = run.executor.runner
         await Task.detached {
-            _ = try? await runner.run(Command(["docker", "rm", "-f", name], timeout: 30)) { _, _ in }
+            _ = try? await runner.run(ProcessCommand(["docker", "rm", "-f", name], timeout: 30)) { _, _ in }
         }.value
     }
 
@@ -109,7 +109,7 @@ struct StageBody {
         let last = LineBox(keep: 1)
         let result: CommandResult
         do {
-            result = try await run.executor.runner.run(Command(argv, environment: environment, timeout: timeout,
+            result = try await run.executor.runner.run(ProcessCommand(argv, environment: environment, timeout: timeout,
                                                                    directory: run.settings.workingDirectory)) { stream, line in
                 recorder.log(stage, stream, line)
                 last.append(line)

@@ -1,7 +1,7 @@
 import GantryCore
 
 /// One command to run: an argument array, never a shell line.
-public struct Command: Sendable, Equatable, CustomStringConvertible {
+public struct ProcessCommand: Sendable, Equatable, CustomStringConvertible {
     /// The program and its arguments; `argv[0]` is looked up on PATH.
     public var argv: [String]
     /// Variables added to the inherited environment.
@@ -57,12 +57,12 @@ public enum CommandError: Error, Equatable, CustomStringConvertible {
 public protocol ProcessRunner: Sendable {
     /// Runs `command`, calling `onLine` for each line of output as it is printed (already split,
     /// bounded in length and UTF-8-repaired). Cancelling the task kills the process group.
-    func run(_ command: Command, onLine: @escaping @Sendable (LogStream, String) -> Void) async throws -> CommandResult
+    func run(_ command: ProcessCommand, onLine: @escaping @Sendable (LogStream, String) -> Void) async throws -> CommandResult
 }
 
 extension ProcessRunner {
     /// Runs `command` and collects its stdout lines (stderr lines are passed to `onStderr`).
-    public func collect(_ command: Command, onStderr: @escaping @Sendable (String) -> Void = { _ in })
+    public func collect(_ command: ProcessCommand, onStderr: @escaping @Sendable (String) -> Void = { _ in })
         async throws -> (result: CommandResult, stdout: [String]) {
         let lines = LineBox()
         let result = try await run(command) { stream, line in
