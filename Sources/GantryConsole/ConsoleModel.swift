@@ -22,6 +22,7 @@ public struct Prompt: Equatable, Sendable {
         case tickNote(deploy: DeployID, checklist: String, item: String, evidenceRequired: Bool)
         case deployVersion(environment: String)
         case deployConfirm(environment: String, version: String)
+        case overrideReason(environment: String, gate: String)
         case search
     }
     public var purpose: Purpose
@@ -42,6 +43,8 @@ public struct Prompt: Equatable, Sendable {
 public struct Confirmation: Equatable, Sendable {
     public enum Action: Equatable, Sendable {
         case rollback(deploy: DeployID, environment: String, target: String?)
+        case cancel(deploy: DeployID, environment: String)
+        case override(deploy: DeployID, environment: String, gate: String, reason: String)
     }
     public var action: Action
     public var title: String
@@ -88,6 +91,8 @@ public struct ConsoleModel: Equatable, Sendable {
     public var pipelineEnvironments: [String]
     /// The policy a new deploy to each environment would run under (from the pipeline file).
     public var policies: [String: DeployPolicy]
+    /// The environments where a version must have succeeded before it may go to each one.
+    public var requires: [String: [String]] = [:]
     public var app: String
     public var actor: String
     public var readOnly: Bool

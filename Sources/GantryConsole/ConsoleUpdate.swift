@@ -3,13 +3,15 @@ import GantryCore
 
 /// A side effect the console asks for, as data: the live loop performs it.
 public enum ConsoleEffect: Equatable, Sendable {
-    /// Append an intent event as the console's actor. `newStream` asks that the deploy stream not exist yet.
-    case append(deploy: DeployID, payload: EventPayload, newStream: Bool)
+    /// Record a command as the console's actor, through the rulebook (decided again on the
+    /// store's newest state when it is appended; a refusal then comes back as a message).
+    case command(Command)
     case quit
 }
 
-/// The console's update function: `(model, intent) -> model', effects`. Pure; the rules are checked
-/// here before any intent is appended, and every refusal is a message on screen.
+/// The console's update function: `(model, intent) -> model', effects`. Pure. The console keeps
+/// no rule of its own: every key that changes something builds a `Command` and asks the
+/// `Rulebook` at once (a refusal is a message on screen), and the loop records it.
 public enum ConsoleUpdate {
     /// Applies a key (through the key map) at terminal `size`.
     public static func handle(_ key: Key, model: inout ConsoleModel, size: TerminalSize) -> [ConsoleEffect] {
@@ -71,6 +73,8 @@ public enum ConsoleUpdate {
         case .approve: return approve(&model)
         case .rollback: rollback(&model)
         case .deploy: startDeploy(&model)
+        case .cancelDeploy: cancelDeploy(&model)
+        case .override: startOverride(&model)
         case .startSearch:
             model.ui.overlay = .prompt(Prompt(purpose: .search, title: "Search the log", label: "Find (case-insensitive):",
                                               text: model.ui.search))
@@ -171,6 +175,24 @@ public enum ConsoleUpdate {
         model.ui.messageIsError = true
     }
 
+    /// Asks the rulebook about `command` on the console's state: a refusal is shown, an accepted
+    /// command becomes an effect (recorded by the loop) and its summary the message.
+    static func ask(_ command: Command, model: inout ConsoleModel) -> [ConsoleEffect] {
+        switch check(command, model) {
+        case .failure(let refusal):
+            refuse(refusal.reason, &model)
+            return []
+        case .success(let decision):
+            model.ui.message = decision.summary
+            model.ui.messageIsError = false
+            return [.command(command)]
+        }
+    }
+
+    static func check(_ command: Command, _ model: ConsoleModel) -> Result<Decision, Refusal> {
+        Rulebook.decide(command, state: model.state, context: DecisionContext(actor: model.actor, now: model.now))
+    }
+
     static func toggleTick(_ model: inout ConsoleModel) -> [ConsoleEffect] {
         if model.ui.focus != .checklist {
             model.ui.focus = .checklist
@@ -179,18 +201,15 @@ public enum ConsoleUpdate {
             refuse("no checklist item to tick", &model)
             return []
         }
-        guard !deploy.status.isFinished else {
-            refuse("\(deploy.id) has finished (\(deploy.status.rawValue)); its checklist is closed", &model)
-            return []
-        }
-        if row.item.spec.isAutomatic {
-            refuse("\(row.item.spec.id) is verified by its command (\(ShellQuote.join(row.item.spec.verify))), not by hand", &model)
-            return []
-        }
+        let environment = model.selectedEnvironment ?? deploy.environment
         if row.item.done {
-            model.ui.message = "unticked \(row.checklist)/\(row.item.spec.id)"
-            return [.append(deploy: deploy.id, payload: .checklistItemUnticked(checklist: row.checklist, item: row.item.spec.id, note: ""),
-                            newStream: false)]
+            return ask(.untick(environment: environment, checklist: row.checklist, item: row.item.spec.id, note: ""), model: &model)
+        }
+        // Ask with a placeholder note first, so a refused tick never opens the note prompt.
+        if case .failure(let refusal) = check(.tick(environment: environment, checklist: row.checklist, item: row.item.spec.id,
+                                                    note: "-"), model) {
+            refuse(refusal.reason, &model)
+            return []
         }
         let required = row.item.spec.evidenceRequired
         model.ui.overlay = .prompt(Prompt(
@@ -201,42 +220,11 @@ public enum ConsoleUpdate {
     }
 
     static func approve(_ model: inout ConsoleModel) -> [ConsoleEffect] {
-        guard let deploy = model.selectedDeploy else {
+        guard let environment = model.selectedEnvironment else {
             refuse("no deploy to approve", &model)
             return []
         }
-        guard !deploy.status.isFinished else {
-            refuse("\(deploy.id) has finished (\(deploy.status.rawValue))", &model)
-            return []
-        }
-        let scopes = deploy.policy.stages.flatMap(\.gate).compactMap { requirement -> String? in
-            if case .approvals(let scope) = requirement { return scope }
-            return nil
-        }
-        guard let scope = scopes.first(where: { scope in
-            !GateRules.countedApprovers(scope, in: deploy).contains(model.actor)
-        }) ?? scopes.first else {
-            refuse("\(deploy.environment) \(deploy.version) needs no approval", &model)
-            return []
-        }
-        guard let rule = deploy.policy.approvals.first(where: { $0.scope == scope }) else {
-            refuse("no approval rules for '\(scope)'", &model)
-            return []
-        }
-        if deploy.approvals.contains(where: { $0.scope == scope && $0.by == model.actor }) {
-            refuse("\(model.actor) already approved \(scope)", &model)
-            return []
-        }
-        if !rule.allowed.isEmpty, !rule.allowed.contains(model.actor) {
-            refuse("\(model.actor) may not approve \(scope) (approvers: \(rule.allowed.joined(separator: ", ")))", &model)
-            return []
-        }
-        if !rule.allowSelf, deploy.requestedBy == model.actor {
-            refuse("\(model.actor) requested this deploy; self-approval is off for \(scope)", &model)
-            return []
-        }
-        model.ui.message = "approved \(scope) as \(model.actor)"
-        return [.append(deploy: deploy.id, payload: .approvalGiven(scope: scope, comment: ""), newStream: false)]
+        return ask(.approve(environment: environment, comment: ""), model: &model)
     }
 
     static func rollback(_ model: inout ConsoleModel) {
@@ -244,12 +232,8 @@ public enum ConsoleUpdate {
             refuse("no deploy to roll back", &model)
             return
         }
-        if deploy.status == .rollingBack || deploy.rollback != nil {
-            refuse("\(deploy.id) is already \(deploy.status == .rollingBack ? "rolling back" : "rolled back")", &model)
-            return
-        }
-        if deploy.status == .cancelled {
-            refuse("\(deploy.id) was cancelled; nothing to roll back", &model)
+        if case .failure(let refusal) = check(.rollback(environment: environment, reason: ""), model) {
+            refuse(refusal.reason, &model)
             return
         }
         let target = model.rollbackTarget
@@ -260,18 +244,50 @@ public enum ConsoleUpdate {
                                                  title: "Roll back \(environment)", lines: lines, confirmLabel: "Roll back"))
     }
 
+    static func cancelDeploy(_ model: inout ConsoleModel) {
+        guard let deploy = model.selectedDeploy, let environment = model.selectedEnvironment else {
+            refuse("no deploy to cancel", &model)
+            return
+        }
+        if case .failure(let refusal) = check(.cancel(environment: environment, reason: ""), model) {
+            refuse(refusal.reason, &model)
+            return
+        }
+        let done = deploy.stages.filter { $0.status == .succeeded }.map(\.id)
+        let lines = ["Stop \(deploy.version) to \(environment) where it is?",
+                     done.isEmpty ? "Nothing of it has completed yet." : "Completed: \(done.joined(separator: ", ")); they are not undone.",
+                     "This is not a rollback: press R to roll back instead."]
+        model.ui.overlay = .confirm(Confirmation(action: .cancel(deploy: deploy.id, environment: environment),
+                                                 title: "Cancel the deploy", lines: lines, confirmLabel: "Stop it"))
+    }
+
+    static func startOverride(_ model: inout ConsoleModel) {
+        guard let deploy = model.selectedDeploy, let environment = model.selectedEnvironment else {
+            refuse("no deploy to override", &model)
+            return
+        }
+        if case .failure(let refusal) = check(.override(environment: environment, gate: nil, reason: "-"), model) {
+            refuse(refusal.reason, &model)
+            return
+        }
+        guard let gate = deploy.gateStatuses.first(where: { !deploy.openedGates.contains($0.gate) })?.gate else { return }
+        model.ui.overlay = .prompt(Prompt(purpose: .overrideReason(environment: environment, gate: gate),
+                                          title: "Override gate \(gate) (emergency)",
+                                          label: "Why force it open? (required, kept in the audit trail)"))
+    }
+
     static func startDeploy(_ model: inout ConsoleModel) {
         guard let environment = model.selectedEnvironment else {
             refuse("no environment selected", &model)
             return
         }
-        guard model.policies[environment] != nil else {
+        guard let policy = model.policies[environment] else {
             refuse("no stage of the pipeline deploys to \(environment)", &model)
             return
         }
-        if let active = model.state.environments[environment]?.activeDeploy,
-           let deploy = model.state.deploys[active], !deploy.status.isFinished {
-            refuse("\(environment) has a deploy in progress (\(deploy.version)); wait or roll back", &model)
+        // Whether any deploy may start now (the version is asked next; its own rules then).
+        if case .failure(let refusal) = check(.deploy(environment: environment, version: "0", policy: policy, requires: []), model) {
+            refuse(refusal.reason, &model)
             return
         }
         model.ui.overlay = .prompt(Prompt(purpose: .deployVersion(environment: environment), title: "Deploy to \(environment)",
@@ -316,15 +332,33 @@ public enum ConsoleUpdate {
             model.ui.overlay = .none
             if !text.isEmpty { model.ui.focus = .log }
             return []
-        case .tickNote(let deploy, let checklist, let item, let required):
-            if required && text.isEmpty {
-                prompt.error = "this item needs evidence: type a note"
+        case .tickNote(let deploy, let checklist, let item, _):
+            let environment = model.selectedEnvironment ?? model.state.deploys[deploy]?.environment ?? ""
+            let command = Command.tick(environment: environment, checklist: checklist, item: item, note: text)
+            if case .failure(let refusal) = check(command, model) {
+                prompt.error = refusal.reason
                 model.ui.overlay = .prompt(prompt)
                 return []
             }
             model.ui.overlay = .none
-            model.ui.message = "ticked \(checklist)/\(item)"
-            return [.append(deploy: deploy, payload: .checklistItemTicked(checklist: checklist, item: item, note: text), newStream: false)]
+            return ask(command, model: &model)
+        case .overrideReason(let environment, let gate):
+            guard !text.isEmpty else {
+                prompt.error = "an override needs a reason, or esc to cancel"
+                model.ui.overlay = .prompt(prompt)
+                return []
+            }
+            guard let deploy = model.selectedDeploy else {
+                model.ui.overlay = .none
+                return []
+            }
+            model.ui.overlay = .confirm(Confirmation(
+                action: .override(deploy: deploy.id, environment: environment, gate: gate, reason: text),
+                title: "Override gate \(gate)",
+                lines: ["Force \(gate) of \(deploy.version) open without its conditions?",
+                        "Reason: \(text)", "It is marked OVERRODE in the audit trail, as \(model.actor)."],
+                confirmLabel: "Override"))
+            return []
         case .deployVersion(let environment):
             if let problem = NameRules.versionProblem(text) {
                 prompt.error = problem
@@ -354,12 +388,10 @@ public enum ConsoleUpdate {
             refuse("no stage of the pipeline deploys to \(environment)", &model)
             return []
         }
-        let id = DeployID("\(environment)-\(version)-\(Int(model.now.timeIntervalSince1970))")
-        model.ui.message = "requested \(version) → \(environment)"
         model.ui.stage = nil
         model.ui.item = 0
-        return [.append(deploy: id, payload: .deployRequested(environment: environment, version: version, policy: policy),
-                        newStream: true)]
+        return ask(.deploy(environment: environment, version: version, policy: policy, requires: model.requires[environment] ?? []),
+                   model: &model)
     }
 
     static func applyConfirm(_ intent: Intent, confirmation: Confirmation, model: inout ConsoleModel) -> [ConsoleEffect] {
@@ -378,10 +410,12 @@ public enum ConsoleUpdate {
                 return []
             }
             switch confirmation.action {
-            case .rollback(let deploy, let environment, let target):
-                model.ui.message = "rollback of \(environment) requested" + (target.map { " → \($0)" } ?? "")
-                return [.append(deploy: deploy, payload: .rollbackRequested(reason: "requested by \(model.actor) from the console"),
-                                newStream: false)]
+            case .rollback(_, let environment, _):
+                return ask(.rollback(environment: environment, reason: "requested by \(model.actor) from the console"), model: &model)
+            case .cancel(_, let environment):
+                return ask(.cancel(environment: environment, reason: "from the console"), model: &model)
+            case .override(_, let environment, let gate, let reason):
+                return ask(.override(environment: environment, gate: gate, reason: reason), model: &model)
             }
         default: break
         }

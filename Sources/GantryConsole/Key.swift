@@ -12,7 +12,7 @@ public enum Key: Equatable, Hashable, Sendable {
 public enum Intent: Equatable, Sendable {
     case moveUp, moveDown, pageUp, pageDown, top, bottom
     case nextPanel, previousPanel, open
-    case toggleTick, approve, rollback, deploy
+    case toggleTick, approve, rollback, deploy, cancelDeploy, override
     case startSearch, nextMatch, previousMatch, clearSearch
     case help, quit
     case click(column: Int, row: Int)
@@ -23,7 +23,7 @@ public enum Intent: Equatable, Sendable {
 /// Keys → intents. Pure; which keys exist depends on the overlay and on `--readonly`.
 public enum KeyMap {
     /// The keys that change something (removed by `--readonly`).
-    public static let changingIntents: [Intent] = [.toggleTick, .approve, .rollback, .deploy]
+    public static let changingIntents: [Intent] = [.toggleTick, .approve, .rollback, .deploy, .cancelDeploy, .override]
 
     /// One row of the help overlay.
     public struct Binding: Equatable, Sendable {
@@ -43,6 +43,8 @@ public enum KeyMap {
         Binding(keys: "a", action: "approve the selected deploy", changes: true),
         Binding(keys: "R", action: "roll back (asks once; Cancel is the default)", changes: true),
         Binding(keys: "d", action: "deploy a version to the selected environment", changes: true),
+        Binding(keys: "X", action: "cancel the deploy where it is (no rollback)", changes: true),
+        Binding(keys: "O", action: "override a closed gate (typed reason, audited)", changes: true),
         Binding(keys: "/", action: "search the log", changes: false),
         Binding(keys: "n N", action: "next / previous match", changes: false),
         Binding(keys: "esc", action: "clear the search, close a dialog", changes: false),
@@ -91,6 +93,8 @@ public enum KeyMap {
             case .character("a"): .approve
             case .character("R"): .rollback
             case .character("d"): .deploy
+            case .character("X"): .cancelDeploy
+            case .character("O"): .override
             case .character("/"): .startSearch
             case .character("n"): .nextMatch
             case .character("N"): .previousMatch

@@ -27,15 +27,11 @@ struct ConsoleCommand: ParsableCommand {
     @Flag(help: "Read-only: no key that changes anything (tick, approve, rollback, deploy).")
     var readonly = false
 
-    @Option(help: "Who you are in the audit trail (default: $USER).")
+    @Option(help: "Who you are in the audit trail (default: $GANTRY_ACTOR, else $USER, else your login name).")
     var actor: String?
 
     func run() throws {
-        let environment = ProcessInfo.processInfo.environment
-        let who = actor ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
-        guard !who.isEmpty, who.count <= 64, !who.unicodeScalars.contains(where: SafeText.isUnsafe) else {
-            throw CLIError("--actor must be 1-64 printable characters")
-        }
+        let who = try ActorIdentity.resolve(flag: actor)
         let pipeline = try loadPipeline()
         let store = try openStore()
         try runWith(store: store, pipeline: pipeline, who: who)
@@ -44,7 +40,7 @@ struct ConsoleCommand: ParsableCommand {
     /// Runs the console on an open store (`gantry demo` hands its own).
     func runWith(store: SQLiteEventStore, pipeline: PipelineFile?, who: String? = nil) throws {
         let environment = ProcessInfo.processInfo.environment
-        let who = who ?? actor ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
+        let who = try who ?? ActorIdentity.resolve(flag: actor)
         let selectedTheme = try loadTheme(environment: environment, settings: pipeline?.console ?? ConsoleSettings())
         var setup = ConsoleSetup(store: store, actor: who, readOnly: readonly, theme: selectedTheme)
         if let pipeline {
@@ -52,6 +48,7 @@ struct ConsoleCommand: ParsableCommand {
             setup.environments = pipeline.environments.map(\.name)
             for name in setup.environments {
                 if let policy = pipeline.deployPolicy(for: name) { setup.policies[name] = policy }
+                setup.requires[name] = pipeline.environment(name)?.requires ?? []
             }
         }
         let status = try ConsoleLoop.run(setup)

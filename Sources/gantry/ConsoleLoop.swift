@@ -13,6 +13,7 @@ struct ConsoleSetup {
     var app = ""
     var environments: [String] = []
     var policies: [String: DeployPolicy] = [:]
+    var requires: [String: [String]] = [:]
 }
 
 /// The live loop: read keys first and draw them at once, fold store events in bounded slices,
@@ -44,6 +45,7 @@ enum ConsoleLoop {
                                  app: setup.app, actor: setup.actor, readOnly: setup.readOnly,
                                  glyphs: terminal.isUTF8 ? .unicode : .ascii, now: Date())
         model.logDamage = setup.store.damage?.summary
+        model.requires = setup.requires
         if let active = model.environments.firstIndex(where: { model.state.environments[$0]?.activeDeploy != nil }) {
             model.ui.environment = active
         }
@@ -87,10 +89,9 @@ enum ConsoleLoop {
                         switch effect {
                         case .quit:
                             return 0
-                        case .append(let deploy, let payload, let newStream):
-                            // Appended off the loop (it may wait for an fsync or another writer).
-                            writer.append(PendingEvent(time: Date(), actor: setup.actor, deploy: deploy, payload: payload),
-                                          expected: newStream ? .noStream : .any)
+                        case .command(let command):
+                            // Decided again and appended off the loop (it may wait for an fsync or another writer).
+                            writer.record(command, as: setup.actor)
                         }
                     }
                 }

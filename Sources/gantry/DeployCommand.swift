@@ -29,9 +29,10 @@ struct DeployCommand: AsyncParsableCommand {
         let pipeline = try options.loadPipeline()
         let store = try options.openWritable()
         let before = try store.lastSeq()
+        let who = try actor.resolve()
         let id: DeployID
         do {
-            id = try DeployRequest.make(store: store, pipeline: pipeline, environment: environment, version: version, actor: actor.name)
+            id = try DeployRequest.make(store: store, pipeline: pipeline, environment: environment, version: version, actor: who)
         } catch {
             throw CLIError("\(error)")
         }
@@ -45,7 +46,7 @@ struct DeployCommand: AsyncParsableCommand {
         let log = (directory as NSString).appendingPathComponent("executor-\(id.rawValue).log")
         let pid = try Background.spawn(["resume", id.rawValue, "--file", options.file, "--store", options.storePath] + run.passThrough,
                                        logPath: log)
-        print("deploy \(id) requested by \(actor.name); executor pid \(pid) runs it in the background (log: \(log))")
+        print("deploy \(id) requested by \(who); executor pid \(pid) runs it in the background (log: \(log))")
         print("follow it with `gantry` (the console) or `gantry show \(id)`")
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import GantryCore
 import GantryStore
 
-/// `gantry approve ENV`: approve the environment's current deploy.
+/// `gantry approve ENV`: approve the deploy that needs the environment's approvals.
 struct ApproveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "approve", abstract: "Approve the current deploy of an environment.")
@@ -18,16 +18,14 @@ struct ApproveCommand: ParsableCommand {
     var comment: String = ""
 
     func run() throws {
-        let deploy = try IntentTarget.activeDeploy(options, needing: environment)
-        try IntentTarget.append(options, actor.name, deploy.id, .approvalGiven(scope: environment, comment: comment))
-        print("approved \(deploy.id) for \(environment) as \(actor.name)")
+        print(try options.record(.approve(environment: environment, comment: comment), as: actor.resolve()).summary)
     }
 }
 
 /// `gantry tick ENV ITEM`: tick a manual checklist item of the environment's current deploy.
 struct TickCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tick", abstract: "Tick (or --untick) a checklist item of an environment's current deploy.")
+        commandName: "tick", abstract: "Tick (or --untick) a manual checklist item of an environment's current deploy.")
 
     @OptionGroup var options: StoreOptions
     @OptionGroup var actor: ActorOption
@@ -45,39 +43,53 @@ struct TickCommand: ParsableCommand {
     var untick = false
 
     func run() throws {
-        let deploy = try IntentTarget.activeDeploy(options, needing: environment)
         let parts = item.split(separator: "/", maxSplits: 1).map(String.init)
-        let matches = deploy.checklists.flatMap { list in
-            list.items.filter { parts.count == 2 ? (list.id == parts[0] && $0.spec.id == parts[1]) : $0.spec.id == item }
-                .map { (list.id, $0.spec.id) }
-        }
-        guard let (list, id) = matches.first, matches.count == 1 else {
-            let known = deploy.checklists.flatMap { list in list.items.map { "\(list.id)/\($0.spec.id)" } }
-            throw CLIError("\(matches.isEmpty ? "no" : "more than one") item '\(SafeText.sanitize(item))' in \(deploy.id); items: \(known.joined(separator: ", "))")
-        }
-        let payload: EventPayload = untick ? .checklistItemUnticked(checklist: list, item: id, note: note)
-            : .checklistItemTicked(checklist: list, item: id, note: note)
-        try IntentTarget.append(options, actor.name, deploy.id, payload)
-        print("\(untick ? "unticked" : "ticked") \(list)/\(id) of \(deploy.id) as \(actor.name)")
+        let (list, id) = parts.count == 2 ? (Optional(parts[0]), parts[1]) : (nil, item)
+        let command: Command = untick ? .untick(environment: environment, checklist: list, item: id, note: note)
+            : .tick(environment: environment, checklist: list, item: id, note: note)
+        print(try options.record(command, as: actor.resolve()).summary)
     }
 }
 
-enum IntentTarget {
-    /// The unfinished deploy of an environment, or the deploy whose gate needs that environment's approval.
-    static func activeDeploy(_ options: StoreOptions, needing environment: String) throws -> DeployState {
-        let (_, state) = try options.loadState()
-        let open = state.deploys.filter { !$0.status.isFinished }
-        if let direct = open.last(where: { $0.environment == environment }) { return direct }
-        if let gated = open.last(where: { deploy in deploy.policy.approvals.contains { $0.scope == environment } }) { return gated }
-        throw CLIError("no deploy to \(SafeText.sanitize(environment)) is in progress; `gantry history` lists past ones")
-    }
+/// `gantry override ENV --reason TEXT`: force a closed gate open (an emergency), in the audit trail.
+struct OverrideCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "override",
+        abstract: "Force a closed gate of an environment's deploy open without its conditions (an emergency; audited).")
 
-    static func append(_ options: StoreOptions, _ actor: String, _ deploy: DeployID, _ payload: EventPayload) throws {
-        let store = try options.open(readOnly: false)
-        do {
-            _ = try store.append([PendingEvent(time: Date(), actor: actor, deploy: deploy, payload: payload)], expected: .any)
-        } catch {
-            throw CLIError(error.description)
-        }
+    @OptionGroup var options: StoreOptions
+    @OptionGroup var actor: ActorOption
+
+    @Argument(help: "The environment whose deploy waits at the gate.")
+    var environment: String
+
+    @Option(name: .long, help: "Why the gate is forced open (required; kept in the audit trail).")
+    var reason: String = ""
+
+    @Option(name: .long, help: "The gate stage, when the deploy has more than one closed gate.")
+    var gate: String?
+
+    func run() throws {
+        print(try options.record(.override(environment: environment, gate: gate, reason: reason), as: actor.resolve()).summary)
+    }
+}
+
+/// `gantry cancel ENV`: stop the environment's deploy where it is (not a rollback).
+struct CancelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cancel",
+        abstract: "Stop an environment's deploy where it is; the cluster stays as its last completed step left it (not a rollback).")
+
+    @OptionGroup var options: StoreOptions
+    @OptionGroup var actor: ActorOption
+
+    @Argument(help: "The environment.")
+    var environment: String
+
+    @Option(name: .long, help: "Why (recorded in the audit trail).")
+    var reason: String = ""
+
+    func run() throws {
+        print(try options.record(.cancel(environment: environment, reason: reason), as: actor.resolve()).summary)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GantryCore
+import GantryExecutor
 import GantryStore
 
 /// Appends the console's intents off the input loop, in order, so a key is drawn before the
@@ -15,11 +16,13 @@ final class IntentWriter: @unchecked Sendable {
         self.failed = failed
     }
 
-    /// Appends `event` after every earlier one.
-    func append(_ event: PendingEvent, expected: ExpectedVersion) {
+    /// Records `command` through the rulebook after every earlier one: decided again on the
+    /// store's newest state (another console or the executor may have moved it), so a refusal
+    /// that the console's own state could not see yet comes back as a message.
+    func record(_ command: Command, as actor: String) {
         queue.async { [store, failed] in
             do {
-                _ = try store.append([event], expected: expected)
+                try CommandRunner.run(command, on: store, context: .live(actor: actor))
             } catch {
                 failed("not recorded: \(error)")
             }

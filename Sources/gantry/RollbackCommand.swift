@@ -23,17 +23,10 @@ struct RollbackCommand: AsyncParsableCommand {
     func run() async throws {
         let pipeline = try options.loadPipeline()
         let store = try options.openWritable()
-        let state = try options.fold(store)
-        guard let deploy = state.latestDeploy(in: environment) else {
-            throw CLIError("nothing to roll back: no deploy to \(SafeText.sanitize(environment)) in \(options.storePath)")
-        }
         let before = try store.lastSeq()
-        do {
-            _ = try store.append([PendingEvent(time: Date(), actor: actor.name, deploy: deploy.id,
-                                               payload: .rollbackRequested(reason: reason))], expected: .any)
-        } catch {
-            throw CLIError(error.description)
-        }
+        let decision = try options.record(.rollback(environment: environment, reason: reason), as: actor.resolve(), on: store)
+        let state = try options.fold(store)
+        guard let deploy = state.deploys[decision.deploy] else { throw CLIError("\(decision.deploy) vanished from the log") }
         if let lease = state.environments[environment]?.lease, Executor.leaseIsLive(lease), !deploy.status.isFinished {
             print("rollback of \(deploy.id) requested; \(lease.holder) is rolling it back now (follow with `gantry show \(deploy.id)`)")
             return

@@ -117,7 +117,7 @@ final class KeyMapTests: XCTestCase {
         XCTAssertEqual(model.ui.search, "")
     }
 
-    // MARK: - Intents that append events
+    // MARK: - Intents that record commands (through the rulebook)
 
     func testTickWithNoteAppendsTick() {
         var model = SampleDeploys.model(.gated, actor: "carol")
@@ -128,9 +128,9 @@ final class KeyMapTests: XCTestCase {
         XCTAssertEqual(prompt.label, "Note (optional, enter to skip):")
         for character in "wiki/rb" { _ = ConsoleUpdate.handle(.character(character), model: &model, size: .small) }
         let effects = ConsoleUpdate.handle(.enter, model: &model, size: .small)
-        XCTAssertEqual(effects, [.append(deploy: SampleDeploys.production,
-                                         payload: .checklistItemTicked(checklist: "pre-deploy", item: "rollback-plan", note: "wiki/rb"),
-                                         newStream: false)])
+        XCTAssertEqual(effects, [.command(.tick(environment: "production", checklist: "pre-deploy", item: "rollback-plan",
+                                                note: "wiki/rb"))])
+        XCTAssertEqual(model.ui.message, "ticked pre-deploy/rollback-plan of production-2.1.0-1800000600 as carol")
         XCTAssertEqual(model.ui.overlay, .none)
     }
 
@@ -139,11 +139,10 @@ final class KeyMapTests: XCTestCase {
         model.ui.focus = .checklist
         model.ui.item = 1
         XCTAssertEqual(ConsoleUpdate.handle(.character(" "), model: &model, size: .small),
-                       [.append(deploy: SampleDeploys.production,
-                                payload: .checklistItemUnticked(checklist: "pre-deploy", item: "review", note: ""), newStream: false)])
+                       [.command(.untick(environment: "production", checklist: "pre-deploy", item: "review", note: ""))])
         model.ui.item = 0
         XCTAssertEqual(ConsoleUpdate.handle(.character(" "), model: &model, size: .small), [])
-        XCTAssertEqual(model.ui.message, "tests is verified by its command (./scripts/ci-status 2.1.0), not by hand")
+        XCTAssertEqual(model.ui.message, "pre-deploy/tests is verified by its command (./scripts/ci-status 2.1.0), not by hand")
         // Evidence required: an empty note is refused, the prompt stays.
         var failed = SampleDeploys.model(.failed)
         failed.state = SampleDeploys.state(.gated)
@@ -158,20 +157,22 @@ final class KeyMapTests: XCTestCase {
         _ = ConsoleUpdate.handle(.character(" "), model: &fresh, size: .small)
         XCTAssertEqual(ConsoleUpdate.handle(.enter, model: &fresh, size: .small), [])
         guard case .prompt(let prompt) = fresh.ui.overlay else { return XCTFail("prompt closed") }
-        XCTAssertEqual(prompt.error, "this item needs evidence: type a note")
+        XCTAssertEqual(prompt.error, "pre-deploy/backup needs evidence (e.g. a snapshot id or a link): give it as the note")
     }
 
     func testApproveChecksTheRulesFirst() {
         var carol = SampleDeploys.model(.gated, actor: "carol")
         XCTAssertEqual(ConsoleUpdate.handle(.character("a"), model: &carol, size: .small),
-                       [.append(deploy: SampleDeploys.production, payload: .approvalGiven(scope: "production", comment: ""), newStream: false)])
-        XCTAssertEqual(carol.ui.message, "approved production as carol")
+                       [.command(.approve(environment: "production", comment: ""))])
+        XCTAssertEqual(carol.ui.message, "approved production-2.1.0-1800000600 (2.1.0) for production as carol")
         var bob = SampleDeploys.model(.gated, actor: "bob")
         XCTAssertEqual(ConsoleUpdate.handle(.character("a"), model: &bob, size: .small), [])
-        XCTAssertEqual(bob.ui.message, "bob already approved production")
+        XCTAssertTrue(bob.ui.message?.hasPrefix("bob already approved production-2.1.0-1800000600 for production ") == true,
+                      bob.ui.message ?? "")
         var alice = SampleDeploys.model(.gated, actor: "alice")
         XCTAssertEqual(ConsoleUpdate.handle(.character("a"), model: &alice, size: .small), [])
-        XCTAssertEqual(alice.ui.message, "alice requested this deploy; self-approval is off for production")
+        XCTAssertEqual(alice.ui.message, "alice requested production-2.1.0-1800000600; self-approval is off for production: "
+                       + "another approver (bob, carol) must approve")
         var mallory = SampleDeploys.model(.gated, actor: "mallory")
         XCTAssertEqual(ConsoleUpdate.handle(.character("a"), model: &mallory, size: .small), [])
         XCTAssertEqual(mallory.ui.message, "mallory may not approve production (approvers: alice, bob, carol)")
@@ -190,12 +191,12 @@ final class KeyMapTests: XCTestCase {
         _ = ConsoleUpdate.handle(.character("R"), model: &model, size: .small)
         _ = ConsoleUpdate.handle(.tab, model: &model, size: .small)
         XCTAssertEqual(ConsoleUpdate.handle(.enter, model: &model, size: .small),
-                       [.append(deploy: SampleDeploys.production,
-                                payload: .rollbackRequested(reason: "requested by carol from the console"), newStream: false)])
+                       [.command(.rollback(environment: "production", reason: "requested by carol from the console"))])
         var rolling = SampleDeploys.model(.rollingBack)
         XCTAssertEqual(ConsoleUpdate.handle(.character("R"), model: &rolling, size: .small), [])
         XCTAssertEqual(rolling.ui.overlay, .none)
-        XCTAssertEqual(rolling.ui.message, "production-2.1.0-1800000600 is already rolling back")
+        XCTAssertTrue(rolling.ui.message?.hasPrefix("production-2.1.0-1800000600 is already being rolled back (asked by ") == true,
+                      rolling.ui.message ?? "")
     }
 
     func testDeployAsksVersionValidatesItAndProductionAsksForItsName() {
@@ -204,9 +205,9 @@ final class KeyMapTests: XCTestCase {
         _ = ConsoleUpdate.handle(.character("d"), model: &model, size: .small)
         for character in "2.2.0" { _ = ConsoleUpdate.handle(.character(character), model: &model, size: .small) }
         let staging = ConsoleUpdate.handle(.enter, model: &model, size: .small)
-        let id = DeployID("staging-2.2.0-\(Int(model.now.timeIntervalSince1970))")
-        XCTAssertEqual(staging, [.append(deploy: id, payload: .deployRequested(environment: "staging", version: "2.2.0",
-                                                                                policy: SampleDeploys.stagingPolicy), newStream: true)])
+        XCTAssertEqual(staging, [.command(.deploy(environment: "staging", version: "2.2.0", policy: SampleDeploys.stagingPolicy,
+                                                  requires: []))])
+        XCTAssertTrue(model.ui.message?.hasPrefix("deploy staging-2.2.0-") == true, model.ui.message ?? "")
         model.ui.environment = 1
         _ = ConsoleUpdate.handle(.character("d"), model: &model, size: .small)
         for character in "2.2.0" { _ = ConsoleUpdate.handle(.character(character), model: &model, size: .small) }
@@ -218,15 +219,15 @@ final class KeyMapTests: XCTestCase {
         for character in "uction" { _ = ConsoleUpdate.handle(.character(character), model: &model, size: .small) }
         let effects = ConsoleUpdate.handle(.enter, model: &model, size: .small)
         XCTAssertEqual(effects.count, 1)
-        guard case .append(let deploy, .deployRequested(let environment, let version, _), true) = effects.first else {
+        guard case .command(.deploy(let environment, let version, _, _)) = effects.first else {
             return XCTFail("no deploy request")
         }
-        XCTAssertEqual([deploy.rawValue, environment, version],
-                       ["production-2.2.0-\(Int(model.now.timeIntervalSince1970))", "production", "2.2.0"])
+        XCTAssertEqual([environment, version], ["production", "2.2.0"])
         // A deploy in progress blocks another.
         var busy = SampleDeploys.model(.canary)
         _ = ConsoleUpdate.handle(.character("d"), model: &busy, size: .small)
-        XCTAssertEqual(busy.ui.message, "production has a deploy in progress (2.1.0); wait or roll back")
+        XCTAssertTrue(busy.ui.message?.hasPrefix("production already has a deploy in progress: production-2.1.0-1800000600 (2.1.0, ")
+                      == true, busy.ui.message ?? "")
     }
 
     func testPromptRefusesControlCharacters() {

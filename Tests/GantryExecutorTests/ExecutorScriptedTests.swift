@@ -208,7 +208,8 @@ final class ExecutorScriptedTests: XCTestCase {
                                            payload: .leaseAcquired(environment: "staging", holder: "executor@other:1",
                                                                    expires: Date().addingTimeInterval(30)))], expected: .any)
         XCTAssertThrowsError(try start(file, store)) { error in
-            XCTAssertTrue("\(error)".hasPrefix("environment staging is being deployed by executor@other:1"), "\(error)")
+            XCTAssertEqual("\(error)", "staging is being deployed by executor@other:1 (lease renewed 0s ago, expires in 30s); "
+                           + "wait for it to finish, or stop it with `gantry cancel staging`")
         }
     }
 

@@ -3,49 +3,41 @@ import GantryCore
 import GantryPipeline
 import GantryStore
 
-/// Checks a deploy request against the rules and records it.
+/// Turns a deploy asked for by name (environment and version) into the rulebook's command, with
+/// the pipeline's rules resolved and frozen now, and records it through the `Rulebook`.
 public enum DeployRequest {
-    /// Validates `version` and `environment`, refuses when the environment is leased by a live
-    /// executor, and appends `deploy.requested`. Returns the new deploy's id.
-    public static func make(store: any EventStore, pipeline: PipelineFile, environment: String, version: String,
-                            actor: String, now: Date = Date()) throws -> DeployID {
-        if let problem = NameRules.versionProblem(version) {
-            throw ExecutorError.refused("version '\(SafeText.sanitize(version))' is refused: \(problem)")
-        }
-        guard pipeline.environment(environment) != nil else {
+    /// The deploy command for `environment` and `version` under today's pipeline file: what only
+    /// the file can say (does the environment exist, which stages deploy it) is checked here;
+    /// every rule about the log's state is the rulebook's.
+    public static func command(pipeline: PipelineFile, environment: String, version: String) throws -> Command {
+        guard let spec = pipeline.environment(environment) else {
             let known = pipeline.environments.map(\.name).joined(separator: ", ")
             throw ExecutorError.refused("no environment '\(SafeText.sanitize(environment))' in the pipeline file (known: \(known))")
         }
         guard let policy = pipeline.deployPolicy(for: environment) else {
             throw ExecutorError.refused("no stage deploys to \(environment); add `{ id: ..., deploy: \(environment) }` to stages")
         }
-        var state = GantryState()
-        do { state = try StateSnapshot.state(of: store) } catch { throw ExecutorError.store(error.description) }
-        if let lease = state.environments[environment]?.lease, LeaseKeeper.isLive(lease, now: now) {
-            throw ExecutorError.refused("environment \(environment) is being deployed by \(lease.holder) "
-                                        + "(lease expires in \(Int(lease.expires.timeIntervalSince(now)))s); wait for it or roll it back")
-        }
-        if let active = state.environments[environment]?.activeDeploy, let deploy = state.deploys[active], !deploy.status.isFinished {
-            throw ExecutorError.refused("environment \(environment) has an unfinished deploy \(active) (\(deploy.status.rawValue)) "
-                                        + "and no executor holds it; resume it with `gantry resume \(active)` "
-                                        + "or roll it back with `gantry rollback \(environment)`")
-        }
-        let plannedEnvironments = Set(policy.stages.compactMap { plan in pipeline.stage(plan.id)?.environment })
-        for required in pipeline.environment(environment)?.requires ?? [] where !plannedEnvironments.contains(required) {
-            let good = state.environments[required]?.knownGood ?? []
-            guard good.contains(version) else {
-                throw ExecutorError.refused("\(version) has not succeeded on \(required) yet; \(environment) requires it (deploy it there first)")
-            }
-        }
-        let count = (state.environments[environment]?.deploys.count ?? 0) + 1
-        let id = DeployID("\(environment)-\(version)-\(count)")
+        return .deploy(environment: environment, version: version, policy: policy, requires: spec.requires)
+    }
+
+    /// Records a deploy request through the rulebook; returns the new deploy's id.
+    public static func make(store: any EventStore, pipeline: PipelineFile, environment: String, version: String,
+                            actor: String, now: Date = Date()) throws -> DeployID {
+        let command = try command(pipeline: pipeline, environment: environment, version: version)
         do {
-            _ = try store.append([PendingEvent(time: now, actor: actor, deploy: id,
-                                           payload: .deployRequested(environment: environment, version: version, policy: policy))],
-                             expected: .noStream)
+            return try CommandRunner.run(command, on: store, context: .live(actor: actor, now: now)).deploy
+        } catch .refused(let refusal) {
+            throw ExecutorError.refused(refusal.reason)
         } catch {
             throw ExecutorError.store(error.description)
         }
-        return id
+    }
+}
+
+extension DecisionContext {
+    /// A decision made now by `actor`, where a lease held by a process of this host that is gone
+    /// (crashed, or a zombie) no longer binds.
+    public static func live(actor: String, now: Date = Date()) -> DecisionContext {
+        DecisionContext(actor: actor, now: now, leaseIsLive: { LeaseKeeper.isLive($0, now: $1) })
     }
 }

@@ -11,6 +11,7 @@ final class DeployRun: @unchecked Sendable {
     let recorder: Recorder
     private let lock = NSLock()
     private var rollbackIntent: (by: String, reason: String)?
+    private var cancelIntent: (by: String, reason: String)?
     private var touchedTarget = false
 
     init(executor: Executor, deploy: DeployState, environment: EnvironmentSpec, recorder: Recorder) {
@@ -37,6 +38,11 @@ final class DeployRun: @unchecked Sendable {
                         work.cancel()
                         return
                     }
+                    if case .cancelRequested(let reason) = event.payload {
+                        self.lock.withLock { self.cancelIntent = (event.actor, reason) }
+                        work.cancel()
+                        return
+                    }
                 }
             } catch {}
         }
@@ -59,6 +65,9 @@ final class DeployRun: @unchecked Sendable {
                 recorder.note(.rollbackRequested(reason: "automatic (\(trigger.rawValue)): \(failure)"))
                 await rollBack(requestedBy: settings.holder, reason: failure.description, finish: true, alreadyRequested: true,
                                failure: failure.description)
+            } else if let cancel = lock.withLock({ cancelIntent }) {
+                let why = cancel.reason.isEmpty ? "" : ": \(cancel.reason)"
+                recorder.note(.deployFinished(outcome: .cancelled, reason: "cancelled by \(cancel.by)\(why) (\(stateSummary()))"))
             } else if error is CancellationError || Task.isCancelled {
                 recorder.note(.deployFinished(outcome: .cancelled, reason: "stopped by the operator (\(stateSummary()))"))
             } else {
@@ -141,7 +150,8 @@ final class DeployRun: @unchecked Sendable {
                 return
             } catch {
                 if Task.isCancelled || error is CancellationError {
-                    let why = lock.withLock { rollbackIntent }.map { "rollback requested by \($0.by)" } ?? "cancelled"
+                    let why = lock.withLock { rollbackIntent }.map { "rollback requested by \($0.by)" }
+                        ?? lock.withLock { cancelIntent }.map { "cancel requested by \($0.by)" } ?? "cancelled"
                     recorder.note(.stageCancelled(stage: id, reason: why))
                     throw CancellationError()
                 }

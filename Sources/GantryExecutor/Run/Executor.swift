@@ -75,6 +75,12 @@ public final class Executor: @unchecked Sendable {
             return (try? load(id).0.status) ?? .failed
         }
         guard !deploy.status.isFinished else { return deploy.status }
+        if let cancel = deploy.cancelRequest {
+            // Cancelled before this executor could run it: nothing more is done to the cluster.
+            let why = cancel.reason.isEmpty ? "" : ": \(cancel.reason)"
+            recorder.note(.deployFinished(outcome: .cancelled, reason: "cancelled by \(cancel.by)\(why) before it ran further"))
+            return (try? load(id).0.status) ?? .cancelled
+        }
         if deploy.status == .requested {
             recorder.note(.deployStarted)
         } else {
