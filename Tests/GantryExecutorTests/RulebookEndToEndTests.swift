@@ -1,0 +1,141 @@
+import Foundation
+import GantryCore
+import GantryStore
+import GantryTestSupport
+import XCTest
+
+/// The rulebook as users meet it, on the real `gantry` binary against `gantry sim`: racing
+/// deploys, cancel, override, a second rollback, and who acts when USER is unset.
+final class RulebookEndToEndTests: XCTestCase {
+    /// Pods ready after a second: a deploy is still running when a racing request decides.
+    static let slowScenario = """
+    {"namespaces": ["web"], "timing": {"scheduleSeconds": 0.05, "startSeconds": 0.1, "readySeconds": 0.6,
+     "terminateSeconds": 0.1, "crashBackoffSeconds": 0.3}}
+    """
+
+    private func stagingPipeline(gate: Bool = false) -> String {
+        """
+        app: web
+        image: 127.0.0.1:5000/shop/web
+        environments:
+          staging:
+            kube: { context: staging, namespace: web }
+            strategy: rolling
+        \(gate ? "    approvals: { required: 1, from: [bob] }" : "")
+        stages:
+        \(gate ? "  - { id: gate, gate: [approvals:staging] }\n  - { id: staging, deploy: staging, needs: [gate] }"
+                : "  - { id: staging, deploy: staging }")
+        """
+    }
+
+    /// Two `gantry deploy` of different versions to one environment, started together, 20 times:
+    /// exactly one is accepted each time, the other is refused naming what holds the environment,
+    /// and nothing of the loser is left behind.
+    func testRacingDeploysAreNeverBothAccepted() throws {
+        let world = try World(scenario: Self.slowScenario)
+        try world.createApp(context: "staging", replicas: 2)
+        try world.writePipeline(stagingPipeline())
+        var accepted: [String] = []
+        for round in 0..<20 {
+            let versions = ["1.\(round).1", "1.\(round).2"]
+            let results = Locked<[Int: BuiltBinary.Result]>([:])
+            let (environment, directory) = (world.environment, world.directory)
+            DispatchQueue.concurrentPerform(iterations: 2) { index in
+                let result = try? BuiltBinary.run("gantry", ["deploy", "staging", "--version", versions[index], "--headless"],
+                                                  environment: environment, directory: directory)
+                results.withLock { $0[index] = result }
+            }
+            let both = results.withLock { $0 }
+            let winners = both.filter { $0.value.status == 0 }
+            let losers = both.filter { $0.value.status != 0 }
+            XCTAssertEqual(winners.count, 1, "round \(round): \(both.mapValues { $0.stdout + $0.stderr })")
+            for (_, loser) in losers {
+                XCTAssertEqual(loser.status, 1)
+                XCTAssertTrue(loser.stderr.contains("staging already has a deploy in progress: staging-1.\(round).")
+                              || loser.stderr.contains("staging is being deployed by executor@"), loser.stderr)
+            }
+            if let winner = winners.first { accepted.append(versions[winner.key]) }
+        }
+        let state = try world.state()
+        let deploys = state.deploys.filter { $0.environment == "staging" }
+        XCTAssertEqual(deploys.map(\.version), accepted, "only the accepted requests are in the log")
+        XCTAssertEqual(deploys.filter { $0.status != .succeeded }.map(\.id), [], "no loser left requested")
+        XCTAssertFalse(deploys.contains { $0.stage("lease") != nil }, "no phantom lease stage")
+        XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:\(accepted.last ?? "")")
+    }
+
+    func testCancelStopsADeployWaitingAtItsGateAndOverrideOpensOne() throws {
+        let world = try World()
+        try world.createApp(context: "staging", replicas: 2)
+        try world.writePipeline(stagingPipeline(gate: true))
+        let requested = try world.gantry("deploy", "staging", "--version", "1.1.0")
+        XCTAssertEqual(requested.status, 0, requested.stderr)
+        XCTAssertTrue(try world.eventually { try world.state().deploys[DeployID("staging-1.1.0-1")]?.status == .running })
+
+        let cancelled = try world.gantry("cancel", "staging", "--reason", "wrong version", "--actor", "carol")
+        XCTAssertEqual(cancelled.status, 0, cancelled.stderr)
+        XCTAssertTrue(cancelled.stdout.hasPrefix("cancel of staging-1.1.0-1 requested by carol; executor@"), cancelled.stdout)
+        XCTAssertTrue(try world.eventually { try world.state().deploys[DeployID("staging-1.1.0-1")]?.status == .cancelled })
+        let deploy = try XCTUnwrap(try world.state().deploys[DeployID("staging-1.1.0-1")])
+        XCTAssertTrue(deploy.outcomeReason.hasPrefix("cancelled by carol: wrong version ("), deploy.outcomeReason)
+        XCTAssertNil(deploy.rollback, "a cancel is not a rollback")
+        XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.0.0")
+        let again = try world.gantry("cancel", "staging")
+        XCTAssertEqual(again.stderr, "Error: no deploy to staging is in progress: nothing to cancel\n")
+
+        let second = try world.gantry("deploy", "staging", "--version", "1.2.0")
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(try world.eventually { try world.state().deploys[DeployID("staging-1.2.0-2")]?.status == .running })
+        let noReason = try world.gantry("override", "staging")
+        XCTAssertEqual(noReason.status, 1)
+        XCTAssertTrue(noReason.stderr.contains("an override needs a reason"), noReason.stderr)
+        let overridden = try world.gantry("override", "staging", "--reason", "sev1: checkout down", "--actor", "dave")
+        XCTAssertEqual(overridden.stdout, "OVERRODE gate gate of staging-1.2.0-2 as dave: sev1: checkout down\n", overridden.stderr)
+        XCTAssertTrue(try world.eventually { try world.state().deploys[DeployID("staging-1.2.0-2")]?.status == .succeeded })
+        XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.2.0")
+        let shown = try world.gantry("show", "staging-1.2.0-2")
+        XCTAssertTrue(shown.stdout.contains("dave") && shown.stdout.contains("OVERRODE gate gate: \"sev1: checkout down\""), shown.stdout)
+    }
+
+    func testASecondRollbackIsRefusedAndARolledBackVersionIsNoTarget() throws {
+        let world = try World()
+        try world.createApp(context: "staging", replicas: 2)
+        try world.writePipeline(stagingPipeline())
+        for version in ["1.1.0", "1.2.0"] {
+            let result = try world.gantry("deploy", "staging", "--version", version, "--headless")
+            XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        }
+        let first = try world.gantry("rollback", "staging", "--reason", "5xx")
+        XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
+        XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.1.0")
+        let second = try world.gantry("rollback", "staging")
+        XCTAssertEqual(second.status, 1)
+        XCTAssertEqual(second.stderr, "Error: staging-1.2.0-2 was already rolled back to 1.1.0 by alice; there is nothing newer on "
+                       + "staging to undo\n")
+        let state = try world.state()
+        XCTAssertEqual(state.environments["staging"]?.knownGood, ["1.1.0"], "the rolled-back 1.2.0 is not known-good")
+    }
+
+    /// With no USER, LOGNAME or GANTRY_ACTOR (a container, a CI job), the actor is the login name
+    /// of the process's user, never "unknown".
+    func testWithUSERUnsetTheActorIsTheLoginName() throws {
+        let world = try World()
+        try world.createApp(context: "staging", replicas: 2)
+        try world.writePipeline(stagingPipeline())
+        var arguments = ["-u", "USER", "-u", "LOGNAME", "-u", "GANTRY_ACTOR"]
+        arguments += world.environment.filter { $0.key != "GANTRY_ACTOR" }.map { "\($0.key)=\($0.value)" }
+        arguments += [BuiltBinary.path("gantry"), "deploy", "staging", "--version", "1.1.0", "--headless"]
+        let result = try BuiltBinary.runPath("/usr/bin/env", arguments, directory: world.directory)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let name = String(cString: getpwuid(getuid()).pointee.pw_name)
+        XCTAssertEqual(try world.state().deploys[DeployID("staging-1.1.0-1")]?.requestedBy, name)
+        XCTAssertNotEqual(name, "unknown")
+    }
+}
+
+private final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func withLock<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
+}
