@@ -45,7 +45,7 @@ extension PipelineFile {
                        lowerIsWorse: metric.direction == .lowerIsWorse)
         }
         return DeployPolicy(strategy: target.strategy.name, stages: plans, checklists: lists, approvals: rules,
-                            metrics: metricPlans)
+                            metrics: metricPlans, pipelineFile: sourceFile, pipelineSource: source)
     }
 
     /// What a stage does, in a few words: `docker build`, `deploy production (canary)`, `monitor production 30m`.

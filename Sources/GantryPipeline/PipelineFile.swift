@@ -19,6 +19,10 @@ public struct PipelineFile: Sendable, Equatable {
     public var stages: [StageSpec]
     /// The console's settings (`console:`), e.g. its theme.
     public var console: ConsoleSettings
+    /// The text this pipeline was read from, and the file's name ("" for a pipeline built in code):
+    /// frozen into every deploy request, so a resume runs what was requested.
+    public var source = ""
+    public var sourceFile = ""
 
     /// Creates a pipeline.
     public init(app: String, image: ImageReference, environments: [EnvironmentSpec],
@@ -32,6 +36,13 @@ public struct PipelineFile: Sendable, Equatable {
         self.rollback = rollback
         self.stages = stages
         self.console = console
+    }
+
+    /// Two pipelines are equal when they say the same; the text they were read from is not compared.
+    public static func == (lhs: PipelineFile, rhs: PipelineFile) -> Bool {
+        lhs.app == rhs.app && lhs.image == rhs.image && lhs.environments == rhs.environments
+            && lhs.checklists == rhs.checklists && lhs.metrics == rhs.metrics && lhs.rollback == rhs.rollback
+            && lhs.stages == rhs.stages && lhs.console == rhs.console
     }
 
     // MARK: - Lookups

@@ -44,12 +44,14 @@ public enum PipelineLoader {
         }
         let pipeline = PipelineBuilder(sink: sink, duplicates: document.duplicates).build(document.root)
         document.reportUnclaimedDuplicates(to: sink)
-        guard sink.errors.isEmpty, let pipeline else {
+        guard sink.errors.isEmpty, var pipeline else {
             if sink.errors.isEmpty {
                 sink.error("the pipeline could not be read", at: .start, path: "")
             }
             throw PipelineDiagnostics(sink.errors)
         }
+        pipeline.source = yaml
+        pipeline.sourceFile = file
         return pipeline
     }
 

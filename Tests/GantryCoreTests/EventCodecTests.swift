@@ -79,10 +79,20 @@ final class EventCodecTests: XCTestCase {
         XCTAssertEqual(decoded, .deployRequested(environment: "production", version: "2.1.0", policy: Self.oldPolicy))
         guard case .deployRequested(_, _, let policy) = decoded else { return XCTFail("\(decoded)") }
         XCTAssertEqual(policy.metrics, [])
-        // Today's encoder writes the same fields first, then the (here empty) metric list and
-        // the stages' environments (one stage, deploying nowhere: "").
+        // Today's encoder writes the same fields first, then the (here empty) metric list, the
+        // stages' environments (one stage, deploying nowhere: "") and the frozen pipeline file's
+        // name and text (both empty here).
         let today = EventCodec.encode(.deployRequested(environment: "production", version: "2.1.0", policy: Self.oldPolicy))
-        XCTAssertEqual(today, Self.requestBeforeMetricThresholds + [0x00, 0x01, 0x00])
+        XCTAssertEqual(today, Self.requestBeforeMetricThresholds + [0x00, 0x01, 0x00, 0x00, 0x00])
+    }
+
+    func testTheFrozenPipelineFileRoundTrips() throws {
+        var policy = Self.oldPolicy
+        policy.pipelineFile = "/srv/app/gantry.yaml"
+        policy.pipelineSource = "app: web\nimage: 127.0.0.1:5000/shop/web\n"
+        let payload = EventPayload.deployRequested(environment: "production", version: "2.1.0", policy: policy)
+        XCTAssertEqual(try EventCodec.decode(kind: EventKind.deployRequested.rawValue, schema: 1, bytes: EventCodec.encode(payload)),
+                       payload)
     }
 
     func testMetricThresholdsRoundTripAndAreAppendedLast() throws {
@@ -100,6 +110,7 @@ final class EventCodecTests: XCTestCase {
         tail += [0x05] + Array("ready".utf8) + [0x06] + withUnsafeBytes(of: (1.0).bitPattern.littleEndian, Array.init)
         tail += [0x08] + Array("restarts".utf8) + [0x00]
         tail += [0x01, 0x00]  // the stages' environments
+        tail += [0x00, 0x00]  // the frozen pipeline file's name and text
         XCTAssertEqual(Array(bytes.dropFirst(Self.requestBeforeMetricThresholds.count)), tail)
         // A list cut inside a metric is an error, not a policy without it.
         XCTAssertThrowsError(try EventCodec.decode(kind: EventKind.deployRequested.rawValue, schema: 1,
@@ -114,9 +125,10 @@ final class EventCodecTests: XCTestCase {
         let payload = EventPayload.deployRequested(environment: "production", version: "2.1.0", policy: policy)
         let bytes = EventCodec.encode(payload)
         XCTAssertEqual(try EventCodec.decode(kind: EventKind.deployRequested.rawValue, schema: 1, bytes: bytes), payload)
-        XCTAssertEqual(Array(bytes.suffix(21)), [0x03, 0x07] + Array("staging".utf8) + [0x00, 0x0a] + Array("production".utf8))
+        XCTAssertEqual(Array(bytes.suffix(23)), [0x03, 0x07] + Array("staging".utf8) + [0x00, 0x0a] + Array("production".utf8)
+                       + [0x00, 0x00])
         // Written before stage environments were frozen: the same policy without them.
-        let older = try EventCodec.decode(kind: EventKind.deployRequested.rawValue, schema: 1, bytes: Array(bytes.dropLast(21)))
+        let older = try EventCodec.decode(kind: EventKind.deployRequested.rawValue, schema: 1, bytes: Array(bytes.dropLast(23)))
         guard case .deployRequested(_, _, let decoded) = older else { return XCTFail("\(older)") }
         XCTAssertEqual(decoded.stages.map(\.environment), [nil, nil, nil])
         XCTAssertEqual(decoded.stages.map(\.id), ["staging", "gate", "production"])

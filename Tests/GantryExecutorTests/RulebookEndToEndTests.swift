@@ -116,6 +116,32 @@ final class RulebookEndToEndTests: XCTestCase {
         XCTAssertEqual(state.environments["staging"]?.knownGood, ["1.1.0"], "the rolled-back 1.2.0 is not known-good")
     }
 
+    /// The plan is frozen into the request: after the executor dies and gantry.yaml is edited
+    /// (here: the environment's kube context renamed to one that does not exist), `gantry resume`
+    /// runs what was requested, not today's file.
+    func testResumeAfterEditingThePipelineRunsWhatWasRequested() throws {
+        let world = try World()
+        try world.createApp(context: "staging", replicas: 2)
+        try world.writePipeline(stagingPipeline(gate: true))
+        let requested = try world.gantry("deploy", "staging", "--version", "1.1.0")
+        XCTAssertEqual(requested.status, 0, requested.stderr)
+        let pid = try XCTUnwrap(requested.stdout.range(of: #"executor pid (\d+)"#, options: .regularExpression)
+            .map { Int32(requested.stdout[$0].split(separator: " ").last!)! })
+        world.adopt(pid)
+        XCTAssertTrue(try world.eventually {
+            try world.state().deploys[DeployID("staging-1.1.0-1")]?.stage("gate")?.status == .running
+        })
+        kill(pid, SIGKILL)
+        try world.writePipeline(stagingPipeline(gate: true).replacingOccurrences(of: "context: staging", with: "context: renamed"))
+        let approved = try world.gantry("approve", "staging", "--actor", "bob")
+        XCTAssertEqual(approved.status, 0, approved.stderr)
+        let resumed = try world.gantry("resume", "staging-1.1.0-1")
+        XCTAssertEqual(resumed.status, 0, resumed.stdout + resumed.stderr)
+        XCTAssertTrue(resumed.stdout.contains("kubectl --context staging"), resumed.stdout)
+        XCTAssertFalse(resumed.stdout.contains("--context renamed"), resumed.stdout)
+        XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.1.0")
+    }
+
     /// With no USER, LOGNAME or GANTRY_ACTOR (a container, a CI job), the actor is the login name
     /// of the process's user, never "unknown".
     func testWithUSERUnsetTheActorIsTheLoginName() throws {

@@ -220,6 +220,9 @@ public enum EventCodec {
         }
         // Appended later still: the environment of each stage ("" when it deploys nowhere).
         w.write(policy.stages.map { $0.environment ?? "" })
+        // And then the pipeline file, frozen whole.
+        w.write(policy.pipelineFile)
+        w.write(policy.pipelineSource)
     }
 
     private enum MetricFlags {
@@ -272,7 +275,14 @@ public enum EventCodec {
                 stages[index].environment = environment
             }
         }
-        return DeployPolicy(strategy: strategy, stages: stages, checklists: lists, approvals: approvals, metrics: metrics)
+        // Policies written before the pipeline file was frozen end here.
+        var file = "", source = ""
+        if r.hasMore {
+            file = try r.readString()
+            source = try r.readString()
+        }
+        return DeployPolicy(strategy: strategy, stages: stages, checklists: lists, approvals: approvals, metrics: metrics,
+                            pipelineFile: file, pipelineSource: source)
     }
 }
 

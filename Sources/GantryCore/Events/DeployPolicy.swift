@@ -12,14 +12,21 @@ public struct DeployPolicy: Sendable, Equatable, Codable {
     /// The pipeline's metrics and their thresholds, in file order (empty in logs written
     /// before thresholds were frozen).
     public var metrics: [MetricPlan]
+    /// The pipeline file the deploy was requested under, whole: its name and its text ("" in
+    /// logs written before plans were frozen). The executor runs a deploy — and resumes it, and
+    /// rolls it back — from this text, never from today's file.
+    public var pipelineFile: String
+    public var pipelineSource: String
 
     public init(strategy: String, stages: [StagePlan], checklists: [ChecklistPlan], approvals: [ApprovalRule],
-                metrics: [MetricPlan] = []) {
+                metrics: [MetricPlan] = [], pipelineFile: String = "", pipelineSource: String = "") {
         self.strategy = strategy
         self.stages = stages
         self.checklists = checklists
         self.approvals = approvals
         self.metrics = metrics
+        self.pipelineFile = pipelineFile
+        self.pipelineSource = pipelineSource
     }
 
     /// A policy with no stages, checklists or approvals.

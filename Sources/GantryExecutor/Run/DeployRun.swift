@@ -6,6 +6,8 @@ import GantryStore
 /// One executor pass over one deploy.
 final class DeployRun: @unchecked Sendable {
     let executor: Executor
+    /// The pipeline the deploy was requested under (frozen into its request).
+    let pipeline: PipelineFile
     let deploy: DeployState
     let environment: EnvironmentSpec
     let recorder: Recorder
@@ -14,14 +16,14 @@ final class DeployRun: @unchecked Sendable {
     private var cancelIntent: (by: String, reason: String)?
     private var touchedTarget = false
 
-    init(executor: Executor, deploy: DeployState, environment: EnvironmentSpec, recorder: Recorder) {
+    init(executor: Executor, pipeline: PipelineFile, deploy: DeployState, environment: EnvironmentSpec, recorder: Recorder) {
         self.executor = executor
+        self.pipeline = pipeline
         self.deploy = deploy
         self.environment = environment
         self.recorder = recorder
     }
 
-    var pipeline: PipelineFile { executor.pipeline }
     var settings: ExecutorSettings { executor.settings }
 
     // MARK: - The whole deploy

@@ -50,6 +50,14 @@ public final class Executor: @unchecked Sendable {
         } catch {
             return .failed
         }
+        let pipeline: PipelineFile
+        switch Self.frozenPipeline(of: deploy) {
+        case .none: pipeline = self.pipeline  // requested before plans were frozen
+        case .some(.success(let frozen)): pipeline = frozen
+        case .some(.failure(let problem)):
+            recorder.note(.deployFinished(outcome: .failed, reason: "the pipeline frozen into the request does not read: \(problem)"))
+            return .failed
+        }
         guard let environment = pipeline.environment(deploy.environment) else {
             recorder.note(.deployFinished(outcome: .failed, reason: "environment \(deploy.environment) is no longer in the pipeline file"))
             return .failed
@@ -68,7 +76,7 @@ public final class Executor: @unchecked Sendable {
         }
         defer { lease.release() }
 
-        let run = DeployRun(executor: self, deploy: deploy, environment: environment, recorder: recorder)
+        let run = DeployRun(executor: self, pipeline: pipeline, deploy: deploy, environment: environment, recorder: recorder)
         if let rollback = deploy.rollback, rollback.succeeded == nil {
             // A rollback was asked for (perhaps of a finished deploy) and not done yet: do only that.
             await run.rollBack(requestedBy: rollback.requestedBy, reason: rollback.reason, finish: !deploy.status.isFinished)
@@ -88,6 +96,19 @@ public final class Executor: @unchecked Sendable {
         }
         await run.execute(watchingAfter: seq)
         return (try? load(id).0.status) ?? .failed
+    }
+
+    /// The pipeline a deploy was requested under, read from the text frozen into its request:
+    /// a resume after `gantry.yaml` was edited runs what was asked for. Nil for requests made
+    /// before plans were frozen.
+    static func frozenPipeline(of deploy: DeployState) -> Result<PipelineFile, PipelineDiagnostics>? {
+        let policy = deploy.policy
+        guard !policy.pipelineSource.isEmpty else { return nil }
+        do {
+            return .success(try PipelineLoader.parse(yaml: policy.pipelineSource, file: policy.pipelineFile))
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// Whether an environment's lease still binds (unexpired, and its holder alive when on this host).
