@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .target(name: "GantryCore"),
@@ -28,6 +29,7 @@ let package = Package(
         .target(name: "GantryStore", dependencies: [
             "GantryCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "GantryExecutor", dependencies: [
             "GantryCore", "GantryStore", "GantryPipeline",
@@ -73,7 +75,10 @@ let package = Package(
         ]),
         .testTarget(name: "GantryConsoleTests", dependencies: ["GantryConsole", "GantryCore"], exclude: ["Snapshots"]),
         .testTarget(name: "GantryTerminalTests", dependencies: ["GantryConsole", "GantryCore", "GantryStore", "GantryTestSupport"]),
-        .testTarget(name: "GantryCLITests", dependencies: ["GantryCore", "GantryStore", "GantryTestSupport"]),
+        .testTarget(name: "GantryCLITests", dependencies: [
+            "GantryCore", "GantryStore", "GantryTestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -15,8 +15,9 @@ enum EventRows {
 
     static let columns = "seq, stream, stream_version, kind, schema, time, actor, payload, crc"
     static let insertSQL = """
-        INSERT INTO events (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, X''), ?)
+        INSERT INTO events (\(columns), hash) VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, X''), ?, ?)
         """
+    static let lastHashSQL = "SELECT hash FROM events ORDER BY seq DESC LIMIT 1"
     static let afterSQL = "SELECT \(columns) FROM events WHERE seq > ? ORDER BY seq LIMIT ?"
     static let streamSQL = "SELECT \(columns) FROM events WHERE stream = ? ORDER BY stream_version"
     static let lastSeqSQL = "SELECT max(seq) FROM events"

@@ -63,6 +63,7 @@ extension SQLiteEventStore {
     /// and the last one's row checksum.
     private func insert(_ events: [PendingEvent], payloads: [[UInt8]], _ db: Database) throws -> ([Event], Int64) {
         let last = try Int64.fetchOne(db.cachedStatement(sql: EventRows.lastSeqSQL)) ?? 0
+        var link = try Data.fetchOne(db.cachedStatement(sql: EventRows.lastHashSQL)).map { [UInt8]($0) } ?? ChainHash.genesis
         let statement = try db.cachedStatement(sql: EventRows.insertSQL)
         let schema = EventPayload.currentSchemaVersion
         var versions: [DeployID: Int64] = [:]
@@ -76,12 +77,15 @@ extension SQLiteEventStore {
             let kind = pending.payload.kindCode
             let time = StoredTime.seconds(pending.time)
             let payload = payloads[index]
-            let crc = payload.withUnsafeBytes { bytes in
-                EventRows.checksum(seq: seq, streamVersion: version, kind: kind, schema: schema, time: time,
-                                   stream: pending.deploy.rawValue, actor: pending.actor, payload: bytes)
+            let (crc, next) = payload.withUnsafeBytes { bytes in
+                (EventRows.checksum(seq: seq, streamVersion: version, kind: kind, schema: schema, time: time,
+                                    stream: pending.deploy.rawValue, actor: pending.actor, payload: bytes),
+                 ChainHash.link(previous: link, seq: seq, streamVersion: version, kind: kind, schema: schema, time: time,
+                                stream: pending.deploy.rawValue, actor: pending.actor, payload: bytes))
             }
+            link = next
             statement.setUncheckedArguments([seq, pending.deploy.rawValue, version, Int64(kind), Int64(schema),
-                                             time, pending.actor, Data(payload), Int64(crc)])
+                                             time, pending.actor, Data(payload), Int64(crc), Data(next)])
             try statement.execute()
             lastCRC = Int64(crc)
             appended.append(Event(seq: seq, streamVersion: version, time: Date(timeIntervalSince1970: time),

@@ -27,6 +27,8 @@ public final class SQLiteEventStore: EventStore {
     /// Events this store held once and no longer does, found when it opened; nil when whole.
     /// Every command reports it; the mark stays where it was until the log is restored.
     public let damage: LogDamage?
+    /// What opening did to an older store (its one-time upgrade), for the user to read; nil when nothing.
+    public let upgrade: String?
     private let watcher = Locked<(started: Bool, watcher: StoreFileWatcher?)>((false, nil))
 
     // MARK: - Opening
@@ -79,10 +81,11 @@ public final class SQLiteEventStore: EventStore {
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         let pool: DatabasePool
         var damage: LogDamage?
+        var upgrade: String?
         do {
             pool = try DatabasePool(path: openPath, configuration: configuration)
             if writable {
-                try pool.writeWithoutTransaction { db in try StoreSchema.prepare(db, path: path) }
+                upgrade = try pool.writeWithoutTransaction { db in try StoreSchema.prepare(db, path: path) }
             } else if try pool.read({ db in try StoreSchema.classify(db, path: path) }) == .blank {
                 throw StoreError.notAStore(path: path, detail: "an empty database, opened read-only")
             }
@@ -92,6 +95,7 @@ public final class SQLiteEventStore: EventStore {
         }
         self.pool = pool
         self.damage = damage
+        self.upgrade = upgrade
         mark = StoreMark(storePath: path, frozen: damage != nil || !writable)
         hub = SubscriptionHub { [pool, path] in try SQLiteSubscriptionSource(path: path, pool: pool) }
     }

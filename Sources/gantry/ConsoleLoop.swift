@@ -51,6 +51,13 @@ enum ConsoleLoop {
         }
 
         let store = setup.store
+        // The whole chain is checked off the loop (a second per million events); a log edited
+        // behind Gantry's back is then said in red on the status line.
+        let verification = Task.detached {
+            guard let problem = try? store.verifyChain().problem else { return }
+            if inbox.postDamage("LOG ALTERED: \(problem.summary) (gantry verify)") { TerminalSignals.poke() }
+        }
+        defer { verification.cancel() }
         let subscription = Task.detached {
             do {
                 for try await event in store.subscribe(after: state.lastSeq) {
@@ -105,6 +112,10 @@ enum ConsoleLoop {
             if let message = slice.messages.last {
                 model.ui.message = message
                 model.ui.messageIsError = true
+                pacer.noteStoreChange()
+            }
+            if let damage = slice.damage {
+                model.logDamage = [model.logDamage, damage].compactMap { $0 }.joined(separator: " · ")
                 pacer.noteStoreChange()
             }
 

@@ -9,6 +9,8 @@ final class EventInbox: @unchecked Sendable {
     struct Slice {
         var events: ArraySlice<Event>
         var messages: [String]
+        /// Damage found in the log by background work (shown in red for as long as the console runs).
+        var damage: String?
         /// Whether more events are waiting.
         var more: Bool
     }
@@ -17,6 +19,7 @@ final class EventInbox: @unchecked Sendable {
     private var events: [Event] = []
     private var head = 0
     private var messages: [String] = []
+    private var damage: String?
     /// Whether the loop was woken and has not drained the inbox since.
     private var signalled = false
 
@@ -32,6 +35,14 @@ final class EventInbox: @unchecked Sendable {
     func post(_ message: String) -> Bool {
         lock.withLock {
             messages.append(message)
+            return wake()
+        }
+    }
+
+    /// Reports damage to the log; returns whether the loop must be woken.
+    func postDamage(_ text: String) -> Bool {
+        lock.withLock {
+            damage = text
             return wake()
         }
     }
@@ -56,8 +67,11 @@ final class EventInbox: @unchecked Sendable {
                 events.removeFirst(head)
                 head = 0
             }
-            defer { messages.removeAll() }
-            return Slice(events: slice, messages: messages, more: more)
+            defer {
+                messages.removeAll()
+                damage = nil
+            }
+            return Slice(events: slice, messages: messages, damage: damage, more: more)
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import GantryCore
+import GantryStore
 
 /// `gantry show DEPLOY`: one deploy's stages, gates, checklists and audit trail.
 struct ShowCommand: ParsableCommand {
@@ -12,7 +13,16 @@ struct ShowCommand: ParsableCommand {
     var deploy: String
 
     func run() throws {
-        let (_, state) = try options.loadState()
-        print(DeployReport.text(try options.findDeploy(deploy, in: state)))
+        let (store, state) = try options.loadState()
+        let found = try options.findDeploy(deploy, in: state)
+        // The deploy's events are checked against their links first: an audit trail that was
+        // edited behind Gantry's back says so before it is printed.
+        if let store, let problem = try? store.verifyStream(found.id) {
+            var stderr = StandardError()
+            print("warning: the log was altered: \(problem); run `gantry verify` — what follows may not be what happened",
+                  to: &stderr)
+            print("WARNING: the log was altered (\(problem))")
+        }
+        print(DeployReport.text(found))
     }
 }

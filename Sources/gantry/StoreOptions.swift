@@ -33,10 +33,9 @@ struct StoreOptions: ParsableArguments {
         } catch {
             throw CLIError(error.description)
         }
-        if let damage = store.damage {
-            var stderr = StandardError()
-            print("warning: \(damage)", to: &stderr)
-        }
+        var stderr = StandardError()
+        if let upgrade = store.upgrade { print("note: \(upgrade)", to: &stderr) }
+        if let damage = store.damage { print("warning: \(damage)", to: &stderr) }
         OpenStores.add(store)
         return store
     }

@@ -1,7 +1,8 @@
 import Foundation
 import GantryCore
-import GantryStore
+@testable import GantryStore
 import GantryTestSupport
+import GRDB
 import XCTest
 
 /// Runs the built `gantry` binary and asserts its exact output and exit status.
@@ -84,6 +85,47 @@ final class CLITests: XCTestCase {
             1 error in gantry.yaml
 
             """)
+    }
+
+    /// An approval edited behind Gantry's back (its checksum recomputed) and a deleted row are
+    /// named by `gantry verify`; `show` warns before it prints the deploy.
+    func testVerifyFindsAnEditedApprovalAndADeletedRowAndShowWarns() throws {
+        try SeededStore.create(at: store)
+        var result = try gantry("verify", "--store", store)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasPrefix("\(store): 22 events, chain intact (SHA-256, last link "), result.stdout)
+
+        let queue = try DatabaseQueue(path: store)
+        let seq = try queue.write { db -> Int64 in
+            let row = try XCTUnwrap(try Row.fetchOne(db, sql: """
+                SELECT seq, stream, stream_version, kind, schema, time, payload FROM events WHERE actor = 'carol' ORDER BY seq LIMIT 1
+                """))
+            let payload: Data = row[6]
+            let crc = payload.withUnsafeBytes { bytes in
+                EventRows.checksum(seq: row[0], streamVersion: row[2], kind: UInt16(row[3] as Int64), schema: UInt16(row[4] as Int64),
+                                   time: row[5], stream: row[1], actor: "mallory", payload: bytes)
+            }
+            try db.execute(sql: "UPDATE events SET actor = 'mallory', crc = ? WHERE seq = ?", arguments: [Int64(crc), row[0] as Int64])
+            return row[0]
+        }
+        try queue.close()
+        result = try gantry("verify", "--store", store)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.stderr, "Error: the log \(store) was altered: the chain breaks at event \(seq): event \(seq), or event "
+                       + "\(seq - 1) before it, was changed or inserted after it was written (its SHA-256 link does not match); the "
+                       + "\(seq - 1) events before it are intact\n")
+        let shown = try gantry("show", "production-2.1", "--store", store)
+        XCTAssertEqual(shown.status, 0)
+        XCTAssertTrue(shown.stdout.hasPrefix("WARNING: the log was altered (the chain breaks at event \(seq)"), shown.stdout)
+        XCTAssertTrue(shown.stderr.hasPrefix("warning: the log was altered: "), shown.stderr)
+
+        try SeededStore.create(at: directory + "/deleted.sqlite")
+        let deleted = try DatabaseQueue(path: directory + "/deleted.sqlite")
+        try deleted.write { db in try db.execute(sql: "DELETE FROM events WHERE seq = 7") }
+        try deleted.close()
+        result = try gantry("verify", "--store", directory + "/deleted.sqlite")
+        XCTAssertEqual(result.stderr, "Error: the log \(directory)/deleted.sqlite was altered: event 7 is missing (deleted): the log "
+                       + "goes from 6 to 8; the 6 events before it are intact\n")
     }
 
     func testHistoryOfEmptyAndSeededStore() throws {

@@ -25,10 +25,10 @@ final class SQLiteEventStoreTests: XCTestCase {
         let queue = try DatabaseQueue(path: path)
         try queue.read { db in
             XCTAssertEqual(try Int32.fetchOne(db, sql: "PRAGMA application_id"), 0x4761_6E74)
-            XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA user_version"), 1)
+            XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA user_version"), 2)
             XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA journal_mode"), "wal")
             XCTAssertEqual(try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('events')"),
-                           ["seq", "stream", "stream_version", "kind", "schema", "time", "actor", "payload", "crc"])
+                           ["seq", "stream", "stream_version", "kind", "schema", "time", "actor", "payload", "crc", "hash"])
             XCTAssertEqual(try Row.fetchOne(db, sql: "SELECT stream, stream_version, kind, actor FROM events"),
                            ["stream": "staging-1", "stream_version": 1, "kind": 20, "actor": "ana"])
         }

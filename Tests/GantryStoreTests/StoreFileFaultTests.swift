@@ -139,10 +139,10 @@ final class StoreFileFaultTests: XCTestCase {
     func testANewerStoreFormatIsRefused() throws {
         let path = try makeStore("newer.sqlite", events: EventSamples.logLines(3))
         let queue = try DatabaseQueue(path: path)
-        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA user_version = 2") }
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA user_version = 3") }
         try queue.close()
         expectOpenError(path) { error in
-            XCTAssertEqual(error, .tooNew(path: path, version: 2))
+            XCTAssertEqual(error, .tooNew(path: path, version: 3))
             XCTAssertTrue(error.description.contains("upgrade gantry"))
         }
     }
@@ -198,7 +198,7 @@ final class StoreFileFaultTests: XCTestCase {
         }
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in
-            try db.execute(sql: "INSERT INTO events VALUES (3, 'staging-1', 3, ?, 1, 0, 'x', ?, ?)",
+            try db.execute(sql: "INSERT INTO events VALUES (3, 'staging-1', 3, ?, 1, 0, 'x', ?, ?, X'')",
                            arguments: [Int(EventKind.stageLogged.rawValue), Data(garbage), Int64(crc)])
         }
         try queue.close()
