@@ -116,6 +116,34 @@ final class RulebookEndToEndTests: XCTestCase {
         XCTAssertEqual(state.environments["staging"]?.knownGood, ["1.1.0"], "the rolled-back 1.2.0 is not known-good")
     }
 
+    /// 1.1.0 succeeds; 1.4.0-slow times out in Gantry but the cluster finishes it; 1.5.0 hits its
+    /// progress deadline and is rolled back automatically. The rollback goes to the revision that
+    /// ran the known-good 1.1.0 (not `rollout undo` to the previous revision, which is 1.4.0-slow),
+    /// and what Gantry says matches what kubectl shows.
+    func testARollbackLandsOnTheKnownGoodRevisionNotThePreviousOne() throws {
+        let world = try World()
+        try world.createApp(context: "staging", replicas: 2)
+        try world.writePipeline(stagingPipeline().replacingOccurrences(of: "deploy: staging }", with: "deploy: staging, timeout: 2s }"))
+        XCTAssertEqual(try world.gantry("deploy", "staging", "--version", "1.1.0", "--headless").status, 0)
+        let slow = try world.gantry("deploy", "staging", "--version", "1.4.0-slow", "--headless")
+        XCTAssertEqual(slow.status, 1, slow.stdout + slow.stderr)
+        let finished = try world.kubectl("--context", "staging", "-n", "web", "rollout", "status", "deployment/web", "--timeout=30s")
+        XCTAssertEqual(finished.status, 0, "the cluster finished 1.4.0-slow: \(finished.stdout)\(finished.stderr)")
+        XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.4.0-slow")
+        let patched = try world.kubectl("--context", "staging", "-n", "web", "patch", "deployment", "web", "-p",
+                                        #"{"spec":{"progressDeadlineSeconds":1}}"#)
+        XCTAssertEqual(patched.status, 0, patched.stderr)
+
+        let bad = try world.gantry("deploy", "staging", "--version", "1.5.0-neverready", "--headless")
+        XCTAssertEqual(bad.status, 2, "rolled back:\n" + bad.stdout + bad.stderr)
+        XCTAssertTrue(bad.stdout.contains("rollout undo deployment/web --to-revision="), bad.stdout)
+        XCTAssertTrue(bad.stdout.contains("rolled back to 1.1.0"), bad.stdout)
+        XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.1.0", "kubectl agrees with what Gantry says")
+        let deploy = try XCTUnwrap(try world.state().deploys[DeployID("staging-1.5.0-neverready-3")])
+        XCTAssertEqual(deploy.rollback?.targetVersion, "1.1.0")
+        XCTAssertEqual(deploy.rollback?.succeeded, true)
+    }
+
     /// The plan is frozen into the request: after the executor dies and gantry.yaml is edited
     /// (here: the environment's kube context renamed to one that does not exist), `gantry resume`
     /// runs what was requested, not today's file.

@@ -33,6 +33,10 @@ public struct Kubectl: Sendable, Equatable {
         base(["rollout", "undo", "deployment/\(deployment)"] + (toRevision.map { ["--to-revision=\($0)"] } ?? []))
     }
 
+    public func replicaSets(selector: String) -> [String] {
+        base(["get", "replicasets", "-l", selector, "-o", "json"])
+    }
+
     public func scale(deployment: String, replicas: Int) -> [String] {
         base(["scale", "deployment/\(deployment)", "--replicas=\(replicas)"])
     }
