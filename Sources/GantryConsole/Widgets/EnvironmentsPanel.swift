@@ -1,6 +1,8 @@
 import GantryCore
 
-/// The environments and their current or last deploy.
+/// The environments: the version live in each (what the log says runs there, whichever deploy
+/// put it there — also a stage of another environment's deploy), and the newest deploy's state
+/// when it is not that version (running, or failed / rolled back without going live).
 public enum EnvironmentsPanel {
     public static func draw(_ buffer: inout CellBuffer, _ rect: Rect, model: ConsoleModel, theme: Theme, focused: Bool) {
         let glyphs = model.glyphs
@@ -24,14 +26,17 @@ public enum EnvironmentsPanel {
             x += buffer.put(isSelected ? glyphs.selected + " " : "  ", x: x, y: y, style: base)
             x += buffer.put(TextFormat.pad(name, nameWidth, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, style: base,
                             maxWidth: inner.maxX - x)
+            let live = model.state.environments[name]?.currentVersion
             guard let deploy = model.state.latestDeploy(in: name) else {
-                buffer.put("-", x: x, y: y, style: isSelected && focused ? base : theme[.muted], maxWidth: inner.maxX - x)
+                buffer.put(live ?? "-", x: x, y: y, style: isSelected && focused ? base : theme[live == nil ? .muted : .text],
+                           maxWidth: inner.maxX - x)
                 continue
             }
-            x += buffer.put(deploy.version + " ", x: x, y: y, style: base, maxWidth: inner.maxX - x)
+            let shown = deploy.status.isFinished ? (live ?? "-") : deploy.version
+            x += buffer.put(shown + " ", x: x, y: y, style: base, maxWidth: inner.maxX - x)
             let (icon, role) = statusIcon(deploy.status, glyphs: glyphs)
             let style = isSelected && focused ? base : theme[role]
-            let word = icon + " " + deploy.status.rawValue
+            let word = icon + " " + (shown == deploy.version ? deploy.status.rawValue : "\(deploy.version) \(deploy.status.rawValue)")
             buffer.put(CharacterWidth.of(word) <= inner.maxX - x ? word : icon, x: x, y: y, style: style, maxWidth: inner.maxX - x)
         }
     }
