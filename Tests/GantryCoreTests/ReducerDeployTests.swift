@@ -126,6 +126,8 @@ final class ReducerDeployTests: XCTestCase {
                                                        kind: .deployFinished, text: "deploy succeeded"))
             $0.environments["production"]?.activeDeploy = nil
             $0.environments["production"]?.currentVersion = "1.0.0"
+            $0.environments["production"]?.liveSince = t.start.addingTimeInterval(2)
+            $0.environments["production"]?.liveBy = first
             $0.environments["production"]?.knownGood = ["1.0.0"]
         }
         XCTAssertNil(t.state.environments["production"]?.rollbackTarget, "nothing to go back to yet")

@@ -101,6 +101,8 @@ final class ReducerRollbackMetricTests: XCTestCase {
             $0.deploys[self.id]?.audit.append(AuditEntry(seq: 7, time: endTime, actor: "executor", kind: .rollbackFinished,
                                                          text: "rolled back to 2.0.0"))
             $0.environments["production"]?.currentVersion = "2.0.0"
+            $0.environments["production"]?.liveSince = endTime
+            $0.environments["production"]?.liveBy = self.id
         }
     }
 

@@ -144,6 +144,54 @@ final class RulebookEndToEndTests: XCTestCase {
         XCTAssertEqual(deploy.rollback?.succeeded, true)
     }
 
+    /// Staging deployed as a stage of a production deploy: under staging's own lease, and
+    /// `gantry status` then says what kubectl says runs in each environment.
+    func testStatusSaysWhatRunsAfterANestedStagingDeploy() throws {
+        let world = try World()
+        try world.createApp(context: "staging", replicas: 2)
+        try world.createApp(context: "prod", replicas: 2)
+        try world.writePipeline("""
+        app: web
+        image: 127.0.0.1:5000/shop/web
+        environments:
+          staging:
+            kube: { context: staging, namespace: web }
+            strategy: rolling
+          production:
+            kube: { context: prod, namespace: web }
+            strategy: rolling
+        stages:
+          - { id: staging, deploy: staging }
+          - { id: production, deploy: production, needs: [staging] }
+        """)
+        XCTAssertEqual(try world.gantry("deploy", "staging", "--version", "2.0.0", "--headless").status, 0)
+        let nested = try world.gantry("deploy", "production", "--version", "2.1.0", "--headless")
+        XCTAssertEqual(nested.status, 0, nested.stdout + nested.stderr)
+
+        let status = try world.gantry("status", "--json")
+        XCTAssertEqual(status.status, 0, status.stderr)
+        let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]])
+        for (environment, context) in [("staging", "staging"), ("production", "prod")] {
+            let row = try XCTUnwrap(rows.first { $0["environment"] as? String == environment })
+            let live = try XCTUnwrap(row["live"] as? [String: Any])
+            let image = try world.image(context: context)
+            XCTAssertEqual("127.0.0.1:5000/shop/web:\(live["version"] as? String ?? "")", image, "\(environment): status agrees with kubectl")
+            XCTAssertEqual(live["by"] as? String, "production-2.1.0-1")
+        }
+        let staging = try world.gantry("status", "staging")
+        XCTAssertTrue(staging.stdout.hasPrefix("staging\n  live:        2.1.0 since "), staging.stdout)
+        XCTAssertTrue(staging.stdout.contains(", by production-2.1.0-1\n  known-good:  2.1.0, 2.0.0\n"
+                                              + "  rollback:    to 2.0.0 (kubectl rollout undo to the known-good revision) — gantry rollback staging\n"
+                                              + "  lease:       free\n  deploy:      none in progress"), staging.stdout)
+        let store = try SQLiteEventStore(path: world.directory + "/.gantry/events.sqlite", readOnly: true)
+        defer { store.close() }
+        let holders = try store.readStream(DeployID("lease:staging")).compactMap { event -> String? in
+            if case .leaseAcquired(_, let holder, _) = event.payload { return holder }
+            return nil
+        }
+        XCTAssertEqual(holders.count, 2, "staging's lease was taken by its own deploy and by production's staging stage")
+    }
+
     /// The plan is frozen into the request: after the executor dies and gantry.yaml is edited
     /// (here: the environment's kube context renamed to one that does not exist), `gantry resume`
     /// runs what was requested, not today's file.

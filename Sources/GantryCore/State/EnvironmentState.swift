@@ -17,6 +17,10 @@ public struct EnvironmentState: Sendable, Equatable, Codable {
     public let name: String
     /// The version believed live (after the last successful deploy or rollback).
     public var currentVersion: String?
+    /// When the live version went live, and by which deploy (a stage of another environment's
+    /// deploy, or a rollback, may have put it there).
+    public var liveSince: Date?
+    public var liveBy: DeployID?
     /// Versions that finished a deploy successfully, oldest first (bounded).
     public var knownGood: [String] = []
     /// The deploy in progress, if any.
@@ -36,6 +40,12 @@ public struct EnvironmentState: Sendable, Equatable, Codable {
     /// The last known-good version that is not the one live now: where a rollback goes.
     public var rollbackTarget: String? {
         knownGood.last { $0 != currentVersion } ?? nil
+    }
+
+    mutating func goLive(_ version: String, at time: Date, by deploy: DeployID) {
+        currentVersion = version
+        liveSince = time
+        liveBy = deploy
     }
 
     mutating func recordGood(_ version: String) {

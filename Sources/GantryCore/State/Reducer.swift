@@ -78,18 +78,18 @@ public enum Reducer {
             }
             guard let environment else { return }
             updateEnvironment(&state, environment: environment, after: event)
-            if case .stageSucceeded(let stage) = event.payload { deployedOnTheWay(&state, stage: stage, of: event.deploy) }
+            if case .stageSucceeded(let stage) = event.payload { deployedOnTheWay(&state, stage: stage, of: event.deploy, at: event.time) }
         }
     }
 
     /// A deploy stage to another environment than the deploy's target (staging on the way to
     /// production) that succeeded puts the version live there too.
-    private static func deployedOnTheWay(_ state: inout GantryState, stage: String, of id: DeployID) {
+    private static func deployedOnTheWay(_ state: inout GantryState, stage: String, of id: DeployID, at time: Date) {
         guard let deploy = state.deploys[id],
               let other = deploy.policy.stages.first(where: { $0.id == stage })?.environment,
               other != deploy.environment else { return }
         var env = state.environments[other] ?? EnvironmentState(name: other)
-        env.currentVersion = deploy.version
+        env.goLive(deploy.version, at: time, by: id)
         env.recordGood(deploy.version)
         state.environments[other] = env
     }
@@ -116,7 +116,7 @@ public enum Reducer {
         switch event.payload {
         case .deployFinished(let outcome, _):
             if outcome == .succeeded, let version = state.deploys[event.deploy]?.version {
-                state.environments[environment]?.currentVersion = version
+                state.environments[environment]?.goLive(version, at: event.time, by: event.deploy)
                 state.environments[environment]?.recordGood(version)
             }
             if state.environments[environment]?.activeDeploy == event.deploy {
@@ -127,7 +127,7 @@ public enum Reducer {
             if let rolledBack = state.deploys[event.deploy]?.version {
                 state.environments[environment]?.knownGood.removeAll { $0 == rolledBack }
             }
-            if !version.isEmpty { state.environments[environment]?.currentVersion = version }
+            if !version.isEmpty { state.environments[environment]?.goLive(version, at: event.time, by: event.deploy) }
         default:
             break
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GantryCore
 import GantryPipeline
+import GantryStore
 
 /// What one stage does, by its kind.
 struct StageBody {
@@ -69,6 +70,21 @@ struct StageBody {
             throw ExecutorError.refused("version refused: \(problem)")
         }
         try recorder.record(.stageStarted(stage: spec.id, command: []))
+        // Another environment deployed on the way (staging inside a production deploy) is held
+        // under its own lease for the stage, like its own deploys are: never two at once.
+        var lease: LeaseKeeper?
+        if name != run.deploy.environment {
+            let state = try StateSnapshot.state(of: run.executor.store)
+            if let active = state.environments[name]?.activeDeploy, let other = state.deploys[active], !other.status.isFinished {
+                throw ExecutorError.refused("\(name) has a deploy of its own in progress (\(active): \(other.version), "
+                    + "\(other.status.rawValue)); stage \(spec.id) cannot deploy \(name) now")
+            }
+            let keeper = LeaseKeeper(store: run.executor.store, environment: name, holder: run.settings.holder,
+                                     seconds: run.settings.leaseSeconds)
+            try keeper.acquire()
+            lease = keeper
+        }
+        defer { lease?.release() }
         if name == run.deploy.environment { run.markTargetTouched() }
         let context = run.strategyContext(stage: spec.id, environment: environment, timeout: timeout)
         try await Strategies.of(environment).deploy(context)
