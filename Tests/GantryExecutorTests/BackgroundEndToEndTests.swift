@@ -71,15 +71,16 @@ final class BackgroundEndToEndTests: XCTestCase {
 
         let second = try world.gantry("deploy", "staging", "--version", "1.2.0")
         XCTAssertEqual(second.status, 1)
-        XCTAssertTrue(second.stderr.contains("environment staging is being deployed by executor@"), second.stderr)
+        XCTAssertTrue(second.stderr.hasPrefix("Error: staging is being deployed by executor@"), second.stderr)
 
         XCTAssertEqual(try world.gantry("tick", "staging", "backup", "--note", "snapshot 42", "--actor", "dave").status, 0)
         var blockers = try XCTUnwrap(try world.state().deploys[id]).gateStatuses.first?.status.blockers
         XCTAssertEqual(blockers, ["waiting for 1 approval"])
-        let selfApproval = try world.gantry("approve", "staging")  // alice requested it: does not count
-        XCTAssertEqual(selfApproval.status, 0)
+        let selfApproval = try world.gantry("approve", "staging")  // alice requested it and is no approver: refused
+        XCTAssertEqual(selfApproval.status, 1)
+        XCTAssertEqual(selfApproval.stderr, "Error: alice may not approve staging (approvers: bob, carol)\n")
         blockers = try XCTUnwrap(try world.state().deploys[id]).gateStatuses.first?.status.blockers
-        XCTAssertEqual(blockers, ["waiting for 1 approval; not counted: alice (self-approval)"])
+        XCTAssertEqual(blockers, ["waiting for 1 approval"], "nothing was recorded")
         XCTAssertEqual(try world.gantry("approve", "staging", "--actor", "bob", "--comment", "lgtm").status, 0)
         XCTAssertTrue(try world.eventually { try world.state().deploys[id]?.status == .succeeded })
         let deploy = try XCTUnwrap(try world.state().deploys[id])
