@@ -11,9 +11,14 @@ final class StoreFaultEndToEndTests: XCTestCase {
     private var mounts: [String] = []
 
     override func tearDown() {
+        unmountAll()
+        super.tearDown()
+    }
+
+    /// Unmounts what the test mounted; called before the world's directory is removed.
+    private func unmountAll() {
         for path in mounts.reversed() { _ = try? Self.run("/bin/umount", [path]) }
         mounts = []
-        super.tearDown()
     }
 
     private static func run(_ program: String, _ arguments: [String]) throws -> BuiltBinary.Result {
@@ -47,6 +52,7 @@ final class StoreFaultEndToEndTests: XCTestCase {
 
     func testADeployThatCannotRecordStopsAndResumeFinishesItOnceSpaceIsFree() throws {
         let world = try World()
+        defer { withExtendedLifetime(world) { unmountAll() } }
         try world.createApp(context: "staging", replicas: 2)
         try world.writePipeline(pipeline(step: "yes 'chatty output line from the migration step' | head -c 5000000"))
         let small = world.directory + "/small"
@@ -84,6 +90,7 @@ final class StoreFaultEndToEndTests: XCTestCase {
 
     func testAReadOnlyStoreIsReadByEveryReadCommandAndRefusesWrites() throws {
         let world = try World()
+        defer { withExtendedLifetime(world) { unmountAll() } }
         try world.createApp(context: "staging", replicas: 2)
         try world.writePipeline(pipeline(step: "echo migrated"))
         let deployed = try world.gantry("deploy", "staging", "--version", "1.1.0", "--headless")
