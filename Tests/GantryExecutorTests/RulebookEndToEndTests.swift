@@ -82,6 +82,8 @@ final class RulebookEndToEndTests: XCTestCase {
         XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.0.0")
         let again = try world.gantry("cancel", "staging")
         XCTAssertEqual(again.stderr, "Error: no deploy to staging is in progress: nothing to cancel\n")
+        // The executor gives the lease up just after it records the end; until then a new deploy is refused.
+        XCTAssertTrue(try world.eventually { try world.state().environments["staging"]?.lease == nil })
 
         let second = try world.gantry("deploy", "staging", "--version", "1.2.0")
         XCTAssertEqual(second.status, 0, second.stderr)
