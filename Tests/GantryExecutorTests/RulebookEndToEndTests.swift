@@ -132,8 +132,9 @@ final class RulebookEndToEndTests: XCTestCase {
         let finished = try world.kubectl("--context", "staging", "-n", "web", "rollout", "status", "deployment/web", "--timeout=30s")
         XCTAssertEqual(finished.status, 0, "the cluster finished 1.4.0-slow: \(finished.stdout)\(finished.stderr)")
         XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.4.0-slow")
+        // Long enough for the rollback's own rollout (2 pods, 0.2 s each) to make progress within it.
         let patched = try world.kubectl("--context", "staging", "-n", "web", "patch", "deployment", "web", "-p",
-                                        #"{"spec":{"progressDeadlineSeconds":1}}"#)
+                                        #"{"spec":{"progressDeadlineSeconds":3}}"#)
         XCTAssertEqual(patched.status, 0, patched.stderr)
 
         let bad = try world.gantry("deploy", "staging", "--version", "1.5.0-neverready", "--headless")
