@@ -132,7 +132,10 @@ final class RulebookEndToEndTests: XCTestCase {
         let finished = try world.kubectl("--context", "staging", "-n", "web", "rollout", "status", "deployment/web", "--timeout=30s")
         XCTAssertEqual(finished.status, 0, "the cluster finished 1.4.0-slow: \(finished.stdout)\(finished.stderr)")
         XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.4.0-slow")
-        // Long enough for the rollback's own rollout (2 pods, 0.2 s each) to make progress within it.
+        // The next request runs under a file without the 2 s stage timeout (the plan is frozen per
+        // request), and a 3 s progress deadline: short for 1.5.0, long enough for the rollback's
+        // own rollout (2 pods, 0.2 s each) to make progress within it.
+        try world.writePipeline(stagingPipeline().replacingOccurrences(of: "deploy: staging }", with: "deploy: staging, timeout: 60s }"))
         let patched = try world.kubectl("--context", "staging", "-n", "web", "patch", "deployment", "web", "-p",
                                         #"{"spec":{"progressDeadlineSeconds":3}}"#)
         XCTAssertEqual(patched.status, 0, patched.stderr)
