@@ -49,19 +49,11 @@ public final class Recorder: @unchecked Sendable {
     /// Records an event now (after any buffered log lines, so order is kept).
     @discardableResult
     public func record(_ payload: EventPayload) throws(StoreError) -> Event {
-        var handler: (@Sendable (StoreError) -> Void)?
-        defer { if let handler, let failed = recordingFailure { handler(failed) } }
-        lock.lock()
-        defer { lock.unlock() }
-        do {
+        try locked { () throws(StoreError) -> Event in
             // A stage that ends stores the tail of its output (and what was omitted) first.
             if let stage = payload.endedStage { pendingLogs += drainLocked(stage) }
             try flushLocked()
-            let events = try appendLocked([PendingEvent(time: Date(), actor: actor, deploy: deploy, payload: clean(payload))])
-            return events[0]
-        } catch {
-            handler = takeHandlerLocked()
-            throw error
+            return try appendLocked([PendingEvent(time: Date(), actor: actor, deploy: deploy, payload: clean(payload))])[0]
         }
     }
 
@@ -74,33 +66,34 @@ public final class Recorder: @unchecked Sendable {
     /// Buffers one output line of a stage; written within 100 ms, at 256 lines, before the next
     /// event, or by `flush()` — so a quiet step's output still shows up at once.
     public func log(_ stage: String, _ stream: LogStream, _ line: String) {
-        var handler: (@Sendable (StoreError) -> Void)?
-        defer { if let handler, let failed = recordingFailure { handler(failed) } }
-        lock.lock()
-        defer { lock.unlock() }
-        guard failure == nil else { return }
-        let text = SafeText.sanitize(redactor.redact(line))
-        let wasEmpty = pendingLogs.isEmpty
-        let event = PendingEvent(time: Date(), actor: actor, deploy: deploy,
-                                 payload: .stageLogged(stage: stage, stream: stream, line: text))
-        pendingLogs += outputs[stage, default: StageOutput()]
-            .take(event, bytes: text.utf8.count + 1, budget: budget, stage: stage)
-        guard !pendingLogs.isEmpty else { return }
-        if pendingLogs.count >= 256 {
-            do { try flushLocked() } catch { handler = takeHandlerLocked() }
-        } else if wasEmpty {
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(100)) { [weak self] in self?.flush() }
+        try? locked { () throws(StoreError) in
+            guard failure == nil else { return }
+            let text = SafeText.sanitize(redactor.redact(line))
+            let wasEmpty = pendingLogs.isEmpty
+            let event = PendingEvent(time: Date(), actor: actor, deploy: deploy,
+                                     payload: .stageLogged(stage: stage, stream: stream, line: text))
+            pendingLogs += outputs[stage, default: StageOutput()]
+                .take(event, bytes: text.utf8.count + 1, budget: budget, stage: stage)
+            guard !pendingLogs.isEmpty else { return }
+            if pendingLogs.count >= 256 {
+                try flushLocked()
+            } else if wasEmpty {
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(100)) { [weak self] in self?.flush() }
+            }
         }
     }
 
     /// Writes buffered log lines and the held tails of every stage's output: the run is over.
     public func finish() {
-        var handler: (@Sendable (StoreError) -> Void)?
-        defer { if let handler, let failed = recordingFailure { handler(failed) } }
-        lock.lock()
-        defer { lock.unlock() }
-        for stage in outputs.keys.sorted() { pendingLogs += drainLocked(stage) }
-        do { try flushLocked() } catch { handler = takeHandlerLocked() }
+        try? locked { () throws(StoreError) in
+            for stage in outputs.keys.sorted() { pendingLogs += drainLocked(stage) }
+            try flushLocked()
+        }
+    }
+
+    /// Writes buffered log lines (a failure is kept, see `recordingFailure`).
+    public func flush() {
+        try? locked { () throws(StoreError) in try flushLocked() }
     }
 
     private func drainLocked(_ stage: String) -> [PendingEvent] {
@@ -108,13 +101,20 @@ public final class Recorder: @unchecked Sendable {
         return outputs[stage]?.drain(stage: stage, actor: actor, deploy: deploy) ?? []
     }
 
-    /// Writes buffered log lines (a failure is kept, see `recordingFailure`).
-    public func flush() {
-        var handler: (@Sendable (StoreError) -> Void)?
-        defer { if let handler, let failed = recordingFailure { handler(failed) } }
+    /// Runs `body` under the lock. When it fails to record for the first time, the handler set
+    /// with `whenRecordingFails` runs once, outside the lock; the failure is thrown on.
+    private func locked<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         lock.lock()
-        defer { lock.unlock() }
-        do { try flushLocked() } catch { handler = takeHandlerLocked() }
+        do {
+            let value = try body()
+            lock.unlock()
+            return value
+        } catch {
+            let handler = takeHandlerLocked()
+            lock.unlock()
+            handler?(error)
+            throw error
+        }
     }
 
     private func flushLocked() throws(StoreError) {
