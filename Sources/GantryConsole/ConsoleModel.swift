@@ -153,8 +153,17 @@ public struct ConsoleModel: Equatable, Sendable {
         return deploy.checklists.flatMap { list in list.items.map { (list.id, $0) } }
     }
 
-    /// The rollback target of the selected environment: the deploy's, else the environment's.
+    /// What a rollback of the selected environment would do now, as the rulebook plans it (the
+    /// deploy that put the live version there may be another environment's).
+    public var rollbackStep: RollbackStep? {
+        guard let environment = selectedEnvironment, let deploy = Rulebook.deployToRollBack(environment, state) else { return nil }
+        return RollbackPlan.steps(of: deploy, in: state).first { $0.environment == environment }
+    }
+
+    /// The rollback target of the selected environment: the plan's, else the deploy's (before it
+    /// changed anything), else the environment's.
     public var rollbackTarget: String? {
+        if let step = rollbackStep { return step.to }
         if let target = selectedDeploy?.rollbackTarget, !target.isEmpty { return target }
         return selectedEnvironment.flatMap { state.environments[$0]?.rollbackTarget }
     }

@@ -237,7 +237,8 @@ public enum ConsoleUpdate {
             return
         }
         let target = model.rollbackTarget
-        var lines = ["Roll back \(environment) from \(deploy.version) to \(target ?? "the previous revision")?"]
+        let from = model.rollbackStep?.from ?? model.state.environments[environment]?.currentVersion ?? deploy.version
+        var lines = ["Roll back \(environment) from \(from) to \(target ?? "the previous revision")?"]
         if let how = StatusText.rollback(model) { lines.append(how) }
         lines.append("It starts at once; no canary or analysis is re-run.")
         model.ui.overlay = .confirm(Confirmation(action: .rollback(deploy: deploy.id, environment: environment, target: target),

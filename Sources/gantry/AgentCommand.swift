@@ -19,6 +19,11 @@ struct AgentCommand: AsyncParsableCommand {
                                   settings: ExecutorSettings(sampleInterval: run.sampleInterval, gateTimeout: run.gateTimeout,
                                                              prometheusURL: run.prometheus,
                                                              workingDirectory: options.pipelineDirectory))
+        // On start, the log learns what runs now (and any drift since the last executor ran).
+        for line in ReconcileCommand.lines(try await ReconcileCommand.reconcile(pipeline: pipeline, store: store,
+                                                                                 actor: ExecutorSettings.defaultHolder())) {
+            print("reconcile: \(line)")
+        }
         print("gantry agent: running deploys requested on \(options.storePath) (Ctrl-C stops)")
         let task = Task { await agent.run() }
         let interrupt = InterruptHandler { task.cancel() }

@@ -56,6 +56,7 @@ struct DemoCommand: AsyncParsableCommand {
         let pipeline = try options.loadPipeline()
         let store = try options.openWritable()
         let agent = ExecutorAgent(store: store, pipeline: pipeline, settings: ExecutorSettings(sampleInterval: 1, workingDirectory: directory))
+        _ = try await ReconcileCommand.reconcile(pipeline: pipeline, store: store, actor: ExecutorSettings.defaultHolder())
         let agentTask = Task { await agent.run() }
 
         if noConsole {

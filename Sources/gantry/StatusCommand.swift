@@ -7,13 +7,14 @@ import GantryStore
 
 /// `gantry status [ENV] [--json]`: per environment, what runs there, what is known-good, where a
 /// rollback would go and how, who holds it, and what its deploy waits for.
-struct StatusCommand: ParsableCommand {
+struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "What runs in each environment, its known-good versions, rollback target, lease and current deploy.",
         discussion: """
-        The live version is what the event log says the last deploy, stage or rollback put there. \
-        Reconciling with the cluster (reading the live image with kubectl) is not done yet.
+        The live version is what kubectl showed the executor after the last deploy, rollback or \
+        reconcile (with the time it was read), as recorded on the environment's stream. \
+        --reconcile reads the cluster first (as `gantry reconcile` does).
         """)
 
     @OptionGroup var options: StoreOptions
@@ -24,7 +25,20 @@ struct StatusCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON.")
     var json = false
 
-    func run() throws {
+    @Flag(name: .long, help: "Read what runs with kubectl first, and record it.")
+    var reconcile = false
+
+    @OptionGroup var actor: ActorOption
+
+    func run() async throws {
+        if reconcile {
+            let pipeline = try options.loadPipeline()
+            let store = try options.openWritable()
+            let found = try await ReconcileCommand.reconcile(pipeline: pipeline, store: store, actor: actor.resolve(),
+                                                             names: environment.map { [$0] })
+            var stderr = StandardError()
+            for item in found where item.problem != nil { print("warning: \(ReconcileCommand.lines([item])[0])", to: &stderr) }
+        }
         let (_, state) = try options.loadState()
         let pipeline = try? PipelineLoader.load(path: options.file)
         var names = pipeline?.environments.map(\.name) ?? []
@@ -49,9 +63,7 @@ struct StatusCommand: ParsableCommand {
 /// One environment's facts, as the log has them.
 struct EnvironmentStatus {
     var name: String
-    var live: String?
-    var liveSince: Date?
-    var liveBy: DeployID?
+    var env: EnvironmentState?
     var knownGood: [String]
     var rollbackTarget: String?
     var rollbackHow: String
@@ -62,15 +74,19 @@ struct EnvironmentStatus {
     init(name: String, state: GantryState, pipeline: PipelineFile?) {
         let env = state.environments[name]
         self.name = name
-        live = env?.currentVersion
-        liveSince = env?.liveSince
-        liveBy = env?.liveBy
+        self.env = env
         knownGood = (env?.knownGood ?? []).reversed()
-        rollbackTarget = env?.rollbackTarget
+        // The rollback the rulebook would do now: of the deploy that put the live version there.
+        if let deploy = Rulebook.deployToRollBack(name, state),
+           let step = RollbackPlan.steps(of: deploy, in: state).first(where: { $0.environment == name }) {
+            rollbackTarget = step.to
+        } else {
+            rollbackTarget = env?.rollbackTarget
+        }
         let strategy = pipeline?.environment(name)?.strategy.name ?? state.latestDeploy(in: name)?.policy.strategy ?? ""
         rollbackHow = switch strategy {
-        case "canary": "scale the canary to 0"
-        case "blue-green": "switch the service back to the other colour"
+        case "canary": "scale the canary to 0; stable back to the known-good revision if it was promoted"
+        case "blue-green": "switch the service back to the warm colour, set to the known-good image if it runs another"
         case "rolling": "kubectl rollout undo to the known-good revision"
         default: ""
         }
@@ -79,20 +95,34 @@ struct EnvironmentStatus {
         deploy = env?.activeDeploy.flatMap { state.deploys[$0] }.flatMap { $0.status.isFinished ? nil : $0 }
     }
 
+    var live: LiveState? { env?.live }
+
+    var liveText: String {
+        guard let live else { return "-" }
+        return (live.version.isEmpty ? live.image : live.version) + (env?.drift == nil ? "" : " DRIFT")
+    }
+
     var leaseText: String {
         guard let lease, leaseLive else { return "-" }
         return "\(lease.holder) (expires in \(max(0, Int(lease.expires.timeIntervalSinceNow)))s)"
     }
 
     var row: [String] {
-        [name, live ?? "-", knownGood.first ?? "-", rollbackTarget ?? "-", leaseText,
+        [name, liveText, knownGood.first ?? "-", rollbackTarget ?? "-", leaseText,
          deploy.map { "\($0.id.rawValue) \($0.status.rawValue)" + ($0.now.map { ": \($0)" } ?? "") } ?? "-"]
     }
 
     var detail: String {
         var lines = [name]
-        let since = liveSince.map { " since \(TimeText.short($0))" } ?? ""
-        lines.append("  live:        \(live ?? "nothing deployed by Gantry yet")\(since)\(liveBy.map { ", by \($0)" } ?? "")")
+        if let live, let env {
+            let since = env.liveSince.map { " since \(TimeText.short($0))" } ?? ""
+            let by = env.liveBy.map { ", \(env.liveCause == .rolledBack ? "rolled back" : "deployed") by \($0)" } ?? ""
+            lines.append("  live:        \(live.summary)\(since)\(by)")
+            lines.append("  read:        \(env.observedAt.map(TimeText.short) ?? "?") (\(env.liveCause?.word ?? "?"))")
+            if let drift = env.drift { lines.append("  DRIFT:       \(drift)") }
+        } else {
+            lines.append("  live:        not read yet (`gantry reconcile \(name)` reads it)")
+        }
         lines.append("  known-good:  \(knownGood.isEmpty ? "none" : knownGood.joined(separator: ", "))")
         lines.append("  rollback:    " + (rollbackTarget.map { "to \($0)" + (rollbackHow.isEmpty ? "" : " (\(rollbackHow))")
             + " — gantry rollback \(name)" } ?? "no known-good version to roll back to"))
@@ -106,8 +136,12 @@ struct EnvironmentStatus {
         func string(_ text: String?) -> String { text.map { EventJSON.string($0) } ?? "null" }
         var fields: [String] = []
         fields.append("\"environment\":\(string(name))")
-        fields.append("\"live\":" + (live.map { version in
-            "{\"version\":\(string(version)),\"since\":\(string(liveSince.map(EventJSON.timestamp))),\"by\":\(string(liveBy?.rawValue)),\"source\":\"log\"}"
+        fields.append("\"live\":" + (live.map { live in
+            "{\"version\":\(string(live.version)),\"image\":\(string(live.image)),\"revision\":\(live.revision),"
+                + "\"ready\":\(live.ready),\"desired\":\(live.desired),\"detail\":\(string(live.detail)),"
+                + "\"since\":\(string(env?.liveSince.map(EventJSON.timestamp))),\"by\":\(string(env?.liveBy?.rawValue)),"
+                + "\"cause\":\(string(env?.liveCause?.word)),\"read\":\(string(env?.observedAt.map(EventJSON.timestamp))),"
+                + "\"drift\":\(string(env?.drift))}"
         } ?? "null"))
         fields.append("\"knownGood\":[" + knownGood.map { string($0) }.joined(separator: ",") + "]")
         fields.append("\"rollback\":" + (rollbackTarget.map { "{\"target\":\(string($0)),\"how\":\(string(rollbackHow))}" } ?? "null"))

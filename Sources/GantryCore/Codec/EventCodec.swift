@@ -70,6 +70,21 @@ public enum EventCodec {
             writer.write(environment)
             writer.write(deploy.rawValue)
             writer.write(version)
+        case .environmentObserved(let environment, let cause, let live, let deploy, let drift):
+            writer.write(environment)
+            writer.write(cause.rawValue)
+            writer.write(live.version)
+            writer.write(live.image)
+            writer.write(live.revision)
+            writer.write(live.ready)
+            writer.write(live.desired)
+            writer.write(live.detail)
+            writer.write(deploy.rawValue)
+            writer.write(drift)
+        case .environmentVerified(let environment, let version, let deploy):
+            writer.write(environment)
+            writer.write(version)
+            writer.write(deploy.rawValue)
         case .rollbackStarted(let target, let method):
             writer.write(target)
             writer.write(method)
@@ -112,6 +127,16 @@ public enum EventCodec {
         case .environmentClaimed:
             return .environmentClaimed(environment: try r.readString(), deploy: DeployID(try r.readString()),
                                        version: try r.readString())
+        case .environmentObserved:
+            let environment = try r.readString()
+            let raw = try r.readByte()
+            guard let cause = LiveCause(rawValue: raw) else { throw .badValue(field: "live cause", value: UInt64(raw)) }
+            let live = LiveState(version: try r.readString(), image: try r.readString(), revision: try r.readInt(),
+                                 ready: try r.readInt(), desired: try r.readInt(), detail: try r.readString())
+            return .environmentObserved(environment: environment, cause: cause, live: live, deploy: DeployID(try r.readString()),
+                                        drift: try r.readString())
+        case .environmentVerified:
+            return .environmentVerified(environment: try r.readString(), version: try r.readString(), deploy: DeployID(try r.readString()))
         case .metricSampled:
             return .metricSampled(metric: try r.readString(), value: try r.readDouble())
         case .deployRequested:

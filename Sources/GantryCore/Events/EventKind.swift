@@ -10,7 +10,7 @@ public enum EventKind: UInt16, Sendable, CaseIterable, Codable {
     case metricSampled = 30, thresholdCrossed = 31
     case rollbackRequested = 40, rollbackStarted = 41, rollbackFinished = 42
     case leaseAcquired = 50, leaseReleased = 51
-    case environmentClaimed = 60
+    case environmentClaimed = 60, environmentObserved = 61, environmentVerified = 62
 
     /// The kind's name as shown in exports, e.g. `stage.progressed`.
     public var name: String {
@@ -20,6 +20,8 @@ public enum EventKind: UInt16, Sendable, CaseIterable, Codable {
         case .deployFinished: "deploy.finished"
         case .cancelRequested: "deploy.cancel-requested"
         case .environmentClaimed: "environment.claimed"
+        case .environmentObserved: "environment.observed"
+        case .environmentVerified: "environment.verified"
         case .stageQueued: "stage.queued"
         case .stageStarted: "stage.started"
         case .stageProgressed: "stage.progressed"
@@ -55,6 +57,8 @@ extension EventPayload {
         case .deployFinished: .deployFinished
         case .cancelRequested: .cancelRequested
         case .environmentClaimed: .environmentClaimed
+        case .environmentObserved: .environmentObserved
+        case .environmentVerified: .environmentVerified
         case .stageQueued: .stageQueued
         case .stageStarted: .stageStarted
         case .stageProgressed: .stageProgressed
@@ -91,7 +95,8 @@ extension EventPayload {
     /// A store makes these durable (fsynced) before an append that holds one returns.
     public var isDecision: Bool {
         switch self {
-        case .deployRequested, .deployFinished, .cancelRequested, .environmentClaimed, .checklistItemTicked, .checklistItemUnticked,
+        case .deployRequested, .deployFinished, .cancelRequested, .environmentClaimed, .environmentObserved, .environmentVerified,
+             .checklistItemTicked, .checklistItemUnticked,
              .checklistItemVerified, .approvalGiven, .approvalRevoked, .gateOpened,
              .rollbackRequested, .rollbackStarted, .rollbackFinished, .leaseAcquired, .leaseReleased,
              .stageFailed, .stageSucceeded, .stageCancelled:

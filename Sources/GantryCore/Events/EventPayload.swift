@@ -62,6 +62,13 @@ public enum EventPayload: Sendable, Equatable {
     /// environment's one deploy in progress. Appended with the deploy's request, expecting the
     /// stream's version, so two racing requests cannot both be accepted.
     case environmentClaimed(environment: String, deploy: DeployID, version: String)
+    /// On the environment's stream: what kubectl showed running there after `deploy` changed it
+    /// (deployed or rolled back; `deploy` is empty for a reconcile). A non-empty `drift` says how
+    /// the cluster differs from what Gantry last put there. The only source of "what runs where".
+    case environmentObserved(environment: String, cause: LiveCause, live: LiveState, deploy: DeployID, drift: String)
+    /// On the environment's stream: `version`, put there by `deploy`, passed every check of that
+    /// deploy for this environment. Verified and never rolled back is known-good.
+    case environmentVerified(environment: String, version: String, deploy: DeployID)
 
     // MARK: - Leases
     /// `holder` now holds the environment's deploy lease until `expires`.

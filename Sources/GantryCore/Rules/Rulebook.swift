@@ -156,7 +156,7 @@ public enum Rulebook {
 
     static func rollback(_ environment: String, _ reason: String, _ state: GantryState,
                          _ context: DecisionContext) throws -> Decision {
-        guard let deploy = state.latestDeploy(in: environment) else {
+        guard let deploy = deployToRollBack(environment, state) else {
             throw Refusal("nothing to roll back: no deploy to \(SafeText.sanitize(environment)) yet")
         }
         if let rollback = deploy.rollback {
@@ -170,20 +170,33 @@ public enum Rulebook {
                     + "\(ago(rollback.requestedAt, context.now)) ago)")
             }
         }
-        if deploy.status == .cancelled {
-            throw Refusal("\(deploy.id) was cancelled; nothing of it to roll back")
-        }
-        if !deploy.touched(environment) {
+        let steps = RollbackPlan.steps(of: deploy, in: state)
+        guard steps.contains(where: { $0.environment == environment }) else {
+            if deploy.status == .cancelled { throw Refusal("\(deploy.id) was cancelled before it changed \(environment); nothing to roll back") }
             let waiting = deploy.stages.first { !$0.status.isFinished }.map { " (it is at \($0.id))" } ?? ""
             throw Refusal("\(deploy.id) has not changed \(environment) yet\(waiting): there is nothing to roll back; "
-                + "stop it with `gantry cancel \(environment)`")
+                + "stop it with `gantry cancel \(deploy.environment)`")
         }
-        let target = deploy.rollbackTarget.map { " to \($0)" } ?? ""
+        if let other = steps.first(where: { $0.environment != environment }), deploy.environment != environment {
+            throw Refusal("\(environment) runs \(deploy.version) from \(deploy.id), which also changed \(other.environment); "
+                + "`gantry rollback \(deploy.environment)` rolls back both (\(steps.map(\.text).joined(separator: "; ")))")
+        }
         return Decision(
             events: [PendingEvent(time: context.now, actor: context.actor, deploy: deploy.id,
                                   payload: .rollbackRequested(reason: reason))],
             expectations: [deploy.id: .at(deploy.streamVersion)],
-            deploy: deploy.id, summary: "rollback of \(deploy.id)\(target) requested by \(context.actor)")
+            deploy: deploy.id,
+            summary: "rollback of \(deploy.id) (\(steps.map(\.text).joined(separator: "; "))) requested by \(context.actor)")
+    }
+
+    /// The deploy whose change a rollback of `environment` undoes: the one in progress there,
+    /// else the one that put the live version there (perhaps a stage of another environment's
+    /// deploy), else the latest to it.
+    public static func deployToRollBack(_ environment: String, _ state: GantryState) -> DeployState? {
+        let env = state.environments[environment]
+        if let active = env?.activeDeploy, let deploy = state.deploys[active], !deploy.status.isFinished { return deploy }
+        if let by = env?.liveBy, let deploy = state.deploys[by] { return deploy }
+        return state.latestDeploy(in: environment)
     }
 
     static func override(_ environment: String, _ gate: String?, _ reason: String, _ state: GantryState,

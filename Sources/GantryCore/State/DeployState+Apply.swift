@@ -106,8 +106,8 @@ extension DeployState {
             if succeeded, status == .rollingBack { status = .rolledBack }
             let text = succeeded ? "rolled back to \(version)" : "rollback failed"
             audit(event, .rollbackFinished, reason.isEmpty ? text : "\(text): \(reason)")
-        case .stageLogged, .stageProgressed, .stageOutputOmitted, .environmentClaimed, .metricSampled, .deployRequested, .leaseAcquired, .leaseReleased,
-             .unrecognized:
+        case .stageLogged, .stageProgressed, .stageOutputOmitted, .environmentClaimed, .environmentObserved, .environmentVerified,
+             .metricSampled, .deployRequested, .leaseAcquired, .leaseReleased, .unrecognized:
             break
         }
     }

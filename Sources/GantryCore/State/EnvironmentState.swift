@@ -13,15 +13,26 @@ public struct Lease: Sendable, Equatable, Codable {
 }
 
 /// One environment: what runs there, what was good, who holds it.
+///
+/// What runs comes only from the environment's own stream: what the executor read from the
+/// cluster after each deploy, rollback and reconcile (`environment.observed`).
 public struct EnvironmentState: Sendable, Equatable, Codable {
     public let name: String
-    /// The version believed live (after the last successful deploy or rollback).
-    public var currentVersion: String?
-    /// When the live version went live, and by which deploy (a stage of another environment's
-    /// deploy, or a rollback, may have put it there).
+    /// What kubectl last showed running, and why it was read.
+    public var live: LiveState?
+    public var liveCause: LiveCause?
+    /// When the live workload was first seen (a later read of the same workload keeps it), and the
+    /// deploy that put it there (nil when a reconcile found something Gantry did not put there).
     public var liveSince: Date?
     public var liveBy: DeployID?
-    /// Versions that finished a deploy successfully, oldest first (bounded).
+    /// What the last deploy or rollback left running: what a reconcile compares the cluster with.
+    public var expected: LiveState?
+    /// When the cluster was last read, whatever the cause.
+    public var observedAt: Date?
+    /// How the cluster differs from what Gantry put there, from the last reconcile; nil when it
+    /// matched (or a deploy or rollback has changed it since).
+    public var drift: String?
+    /// Versions verified here and never rolled back, oldest first (bounded).
     public var knownGood: [String] = []
     /// The deploy in progress, if any.
     public var activeDeploy: DeployID?
@@ -37,15 +48,59 @@ public struct EnvironmentState: Sendable, Equatable, Codable {
 
     public init(name: String) { self.name = name }
 
-    /// The last known-good version that is not the one live now: where a rollback goes.
-    public var rollbackTarget: String? {
-        knownGood.last { $0 != currentVersion } ?? nil
+    /// The version live now (nil when never read, or when the container runs another image).
+    public var currentVersion: String? {
+        guard let version = live?.version, !version.isEmpty else { return nil }
+        return version
     }
 
-    mutating func goLive(_ version: String, at time: Date, by deploy: DeployID) {
-        currentVersion = version
-        liveSince = time
-        liveBy = deploy
+    /// The last known-good version that is not the one live now: where a rollback goes.
+    public var rollbackTarget: String? { rollbackTarget(replacing: currentVersion) }
+
+    /// The last known-good version other than `version`: where a rollback of `version` goes.
+    public func rollbackTarget(replacing version: String?) -> String? {
+        knownGood.last { $0 != version }
+    }
+
+    mutating func observe(_ observed: LiveState, cause: LiveCause, by deploy: DeployID, drift: String, at time: Date) {
+        let changed = live.map { !$0.sameWorkload(as: observed) } ?? true
+        switch cause {
+        case .deployed, .rolledBack:
+            if changed || liveBy != deploy { liveSince = time }
+            liveBy = deploy
+            expected = observed
+        case .reconciled:
+            // A reconcile that finds another workload than the last one read: something outside
+            // Gantry (or an unrecorded step) put it there.
+            if changed {
+                liveSince = time
+                liveBy = nil
+            }
+        }
+        live = observed
+        liveCause = cause
+        observedAt = time
+        self.drift = drift.isEmpty ? nil : drift
+    }
+
+    /// How `observed` (read from the cluster) differs from what Gantry last left running here, in
+    /// words; nil when it does not, or when Gantry never deployed here.
+    public func drift(from observed: LiveState) -> String? {
+        guard let expected else { return nil }
+        let now = observed.version.isEmpty ? observed.image : observed.version
+        let then = expected.version.isEmpty ? expected.image : expected.version
+        if now != then || observed.image != expected.image {
+            return "\(name) runs \(now), not what Gantry deployed (\(then))"
+        }
+        if observed.detail != expected.detail {
+            return "\(name) shows \(observed.detail.isEmpty ? "no canary or colour" : observed.detail), "
+                + "Gantry left \(expected.detail.isEmpty ? "none" : expected.detail)"
+        }
+        if observed.revision != expected.revision, observed.revision > 0, expected.revision > 0 {
+            return "\(name) is at revision \(observed.revision), Gantry left revision \(expected.revision) "
+                + "(changed outside Gantry, e.g. a restart or an edit)"
+        }
+        return nil
     }
 
     mutating func recordGood(_ version: String) {

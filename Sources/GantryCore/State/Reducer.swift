@@ -62,6 +62,20 @@ public enum Reducer {
             env.streamVersion = event.streamVersion
             env.activeDeploy = deploy
             state.environments[environment] = env
+        case .environmentObserved(let environment, let cause, let live, let deploy, let drift):
+            var env = state.environments[environment] ?? EnvironmentState(name: environment)
+            env.streamVersion = event.streamVersion
+            env.observe(live, cause: cause, by: deploy, drift: drift, at: event.time)
+            // A rolled-back version is never good again here (the rollback target, `requires:`).
+            if cause == .rolledBack, let rolledBack = state.deploys[deploy]?.version {
+                env.knownGood.removeAll { $0 == rolledBack }
+            }
+            state.environments[environment] = env
+        case .environmentVerified(let environment, let version, _):
+            var env = state.environments[environment] ?? EnvironmentState(name: environment)
+            env.streamVersion = event.streamVersion
+            env.recordGood(version)
+            state.environments[environment] = env
         case .leaseReleased(let environment, let holder):
             if state.environments[environment]?.lease?.holder == holder {
                 state.environments[environment]?.lease = nil
@@ -78,20 +92,7 @@ public enum Reducer {
             }
             guard let environment else { return }
             updateEnvironment(&state, environment: environment, after: event)
-            if case .stageSucceeded(let stage) = event.payload { deployedOnTheWay(&state, stage: stage, of: event.deploy, at: event.time) }
         }
-    }
-
-    /// A deploy stage to another environment than the deploy's target (staging on the way to
-    /// production) that succeeded puts the version live there too.
-    private static func deployedOnTheWay(_ state: inout GantryState, stage: String, of id: DeployID, at time: Date) {
-        guard let deploy = state.deploys[id],
-              let other = deploy.policy.stages.first(where: { $0.id == stage })?.environment,
-              other != deploy.environment else { return }
-        var env = state.environments[other] ?? EnvironmentState(name: other)
-        env.goLive(deploy.version, at: time, by: id)
-        env.recordGood(deploy.version)
-        state.environments[other] = env
     }
 
     private static func requestDeploy(into state: inout GantryState, _ event: Event,
@@ -100,7 +101,7 @@ public enum Reducer {
         var env = state.environments[environment] ?? EnvironmentState(name: environment)
         var deploy = DeployState(id: event.deploy, environment: environment, version: version, policy: policy,
                                  requestedBy: event.actor, requestedAt: event.time,
-                                 rollbackTarget: env.knownGood.last { $0 != version } ?? env.rollbackTarget,
+                                 rollbackTarget: env.rollbackTarget(replacing: version),
                                  logCapacity: state.logCapacity)
         deploy.streamVersion = event.streamVersion
         for metric in policy.metrics { deploy.plan(metric, capacity: state.metricCapacity) }
@@ -112,24 +113,10 @@ public enum Reducer {
         state.deploys[event.deploy] = deploy
     }
 
+    /// A deploy's end frees its environment for the next one. (What runs there changes only by
+    /// the environment's own `environment.observed` events.)
     private static func updateEnvironment(_ state: inout GantryState, environment: String, after event: Event) {
-        switch event.payload {
-        case .deployFinished(let outcome, _):
-            if outcome == .succeeded, let version = state.deploys[event.deploy]?.version {
-                state.environments[environment]?.goLive(version, at: event.time, by: event.deploy)
-                state.environments[environment]?.recordGood(version)
-            }
-            if state.environments[environment]?.activeDeploy == event.deploy {
-                state.environments[environment]?.activeDeploy = nil
-            }
-        case .rollbackFinished(let succeeded, let version, _) where succeeded:
-            // A rolled-back version is never good again (the rollback target, `requires:`).
-            if let rolledBack = state.deploys[event.deploy]?.version {
-                state.environments[environment]?.knownGood.removeAll { $0 == rolledBack }
-            }
-            if !version.isEmpty { state.environments[environment]?.goLive(version, at: event.time, by: event.deploy) }
-        default:
-            break
-        }
+        guard case .deployFinished = event.payload, state.environments[environment]?.activeDeploy == event.deploy else { return }
+        state.environments[environment]?.activeDeploy = nil
     }
 }

@@ -58,6 +58,13 @@ public enum EventJSON {
         case .rollbackRequested(let reason), .cancelRequested(let reason): [("reason", string(reason))]
         case .environmentClaimed(let environment, let deploy, let version):
             [("environment", string(environment)), ("claimedBy", string(deploy.rawValue)), ("version", string(version))]
+        case .environmentObserved(let environment, let cause, let live, let deploy, let drift):
+            [("environment", string(environment)), ("cause", string(cause.word)), ("version", string(live.version)),
+             ("image", string(live.image)), ("revision", String(live.revision)), ("ready", String(live.ready)),
+             ("desired", String(live.desired)), ("detail", string(live.detail)), ("by", string(deploy.rawValue)),
+             ("drift", string(drift))]
+        case .environmentVerified(let environment, let version, let deploy):
+            [("environment", string(environment)), ("version", string(version)), ("by", string(deploy.rawValue))]
         case .rollbackStarted(let target, let method): [("target", string(target)), ("method", string(method))]
         case .rollbackFinished(let succeeded, let version, let reason):
             [("succeeded", succeeded ? "true" : "false"), ("version", string(version)), ("reason", string(reason))]

@@ -39,6 +39,10 @@ extension EventPayload {
         case .rollbackRequested(let reason): "rollback requested" + (reason.isEmpty ? "" : ": \(reason)")
         case .cancelRequested(let reason): "cancel requested" + (reason.isEmpty ? "" : ": \(reason)")
         case .environmentClaimed(let environment, let deploy, let version): "\(environment) claimed by \(deploy) (\(version))"
+        case .environmentObserved(let environment, let cause, let live, let deploy, let drift):
+            "\(environment) runs \(live.summary)" + (cause == .reconciled ? " (reconciled)" : ", \(cause.word) by \(deploy)")
+                + (drift.isEmpty ? "" : " — DRIFT: \(drift)")
+        case .environmentVerified(let environment, let version, let deploy): "\(version) verified on \(environment) by \(deploy)"
         case .rollbackStarted(let target, let method): "rollback to \(target) started: \(method)"
         case .rollbackFinished(let succeeded, let version, let reason):
             (succeeded ? "rolled back to \(version)" : "rollback FAILED") + (reason.isEmpty ? "" : " — \(reason)")

@@ -33,10 +33,26 @@ struct BlueGreenStrategy: Strategy {
         let env = context.environment
         let (selector, live) = try await liveColour(context)
         let other = live == "blue" ? "green" : "blue"
+        let otherName = "\(env.deployment)-\(other)"
         let liveStatus = DeploymentStatus(json: try await context.kubeJSON(context.kubectl.getJSON("deployment", "\(env.deployment)-\(live)")))
         let newImage = context.image.tagged(context.version)
         guard liveStatus?.images.contains(newImage) == true else {
             return "service/\(options.service) still selects \(live) (\(newImage) never went live)"
+        }
+        if let target {
+            // The warm colour normally runs the known-good version; when it does not (it ran a
+            // version that was not verified), it is set to the known-good image first.
+            let targetImage = context.image.tagged(target)
+            let otherStatus = DeploymentStatus(json: try await context.kubeJSON(context.kubectl.getJSON("deployment", otherName)))
+            if otherStatus?.containerImages[env.container] != targetImage {
+                context.recorder.log(context.stage, .system, "\(other) does not run \(target): setting it first")
+                try await context.kube(context.kubectl.setImage(deployment: otherName, container: env.container, image: targetImage))
+            }
+            let replicas = max(liveStatus?.desired ?? 1, 1)
+            if (otherStatus?.desired ?? 0) < replicas {
+                try await context.kube(context.kubectl.scale(deployment: otherName, replicas: replicas))
+            }
+            _ = try await context.watch(otherName, label: "\(other) pods ready", expecting: targetImage)
         }
         var back = selector
         back[options.colourLabel] = other
@@ -50,12 +66,17 @@ struct BlueGreenStrategy: Strategy {
     }
 
     private func liveColour(_ context: StrategyContext) async throws -> ([String: String], String) {
-        let text = try await context.kubeJSON(context.kubectl.getJSON("service", options.service))
-        guard let data = text.data(using: .utf8),
+        try Self.serviceColour(try await context.kubeJSON(context.kubectl.getJSON("service", options.service)),
+                               service: options.service, label: options.colourLabel)
+    }
+
+    /// The Service's selector and the colour it selects (blue when it names none).
+    static func serviceColour(_ json: String, service: String, label: String) throws -> (selector: [String: String], colour: String) {
+        guard let data = json.data(using: .utf8),
               let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
               let selector = (object["spec"] as? [String: Any])?["selector"] as? [String: String] else {
-            throw ExecutorError.refused("service/\(options.service) has no selector to switch")
+            throw ExecutorError.refused("service/\(service) has no selector to switch")
         }
-        return (selector, selector[options.colourLabel] ?? "blue")
+        return (selector, selector[label] ?? "blue")
     }
 }

@@ -47,8 +47,14 @@ struct CanaryStrategy: Strategy {
         if canaryStatus != nil { try await context.kube(argv) }
         let stable = DeploymentStatus(json: try await context.kubeJSON(context.kubectl.getJSON("deployment", env.deployment)))
         if stable?.images.contains(context.image.tagged(context.version)) == true {
-            // Promotion had begun: stable itself goes back one revision.
-            try await context.kube(context.kubectl.rolloutUndo(deployment: env.deployment))
+            // Promotion had begun: stable itself goes back, to the known-good revision (never
+            // merely the previous one, which may be another bad version).
+            if let target {
+                try await context.kube(try await RollingStrategy.rollbackCommand(context, deployment: env.deployment,
+                                                                                 image: context.image.tagged(target)))
+            } else {
+                try await context.kube(context.kubectl.rolloutUndo(deployment: env.deployment))
+            }
         }
         let total = options.replicas ?? max((stable?.desired ?? 0) + (canaryStatus?.desired ?? 0), 1)
         if stable?.desired != total {

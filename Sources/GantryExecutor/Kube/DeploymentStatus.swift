@@ -10,6 +10,8 @@ public struct DeploymentStatus: Sendable, Equatable {
     public var ready: Int = 0
     public var available: Int = 0
     public var images: [String] = []
+    /// Container name → image, from the pod template.
+    public var containerImages: [String: String] = [:]
     public var deadlineExceeded = false
     public var paused = false
     public var revision: String = ""
@@ -38,7 +40,11 @@ public struct DeploymentStatus: Sendable, Equatable {
         revision = (metadata["annotations"] as? [String: Any])?["deployment.kubernetes.io/revision"] as? String ?? ""
         selector = ((spec["selector"] as? [String: Any])?["matchLabels"] as? [String: String]) ?? [:]
         let template = (spec["template"] as? [String: Any])?["spec"] as? [String: Any]
-        images = ((template?["containers"] as? [[String: Any]]) ?? []).compactMap { $0["image"] as? String }
+        let containers = (template?["containers"] as? [[String: Any]]) ?? []
+        images = containers.compactMap { $0["image"] as? String }
+        for container in containers {
+            if let name = container["name"] as? String, let image = container["image"] as? String { containerImages[name] = image }
+        }
         let conditions = status["conditions"] as? [[String: Any]] ?? []
         // Like `kubectl rollout status`: a condition describes the spec only once it is observed
         // (a new rollout right after a stuck one still carries the old condition for a moment).

@@ -27,7 +27,7 @@ struct RollingStrategy: Strategy {
             return ShellQuote.join(argv)
         }
         let image = context.image.tagged(target)
-        let argv = try await rollbackCommand(context, image: image)
+        let argv = try await Self.rollbackCommand(context, deployment: env.deployment, image: image)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { _ = try await context.watch(env.deployment, expecting: image) }
             try await context.kube(argv)
@@ -37,16 +37,16 @@ struct RollingStrategy: Strategy {
     }
 
     /// `rollout undo --to-revision=N` of the revision that ran `image`, else `set image`.
-    private func rollbackCommand(_ context: StrategyContext, image: String) async throws -> [String] {
+    static func rollbackCommand(_ context: StrategyContext, deployment name: String, image: String) async throws -> [String] {
         let env = context.environment
-        let deployment = DeploymentStatus(json: try await context.kubeJSON(context.kubectl.getJSON("deployment", env.deployment)))
+        let deployment = DeploymentStatus(json: try await context.kubeJSON(context.kubectl.getJSON("deployment", name)))
         if let selector = deployment.flatMap({ ReplicaSetRevisions.selector($0.selector) }),
            let json = try? await context.kubeJSON(context.kubectl.replicaSets(selector: selector)),
-           let revision = ReplicaSetRevisions.revision(running: image, container: env.container, owner: env.deployment, in: json) {
-            return context.kubectl.rolloutUndo(deployment: env.deployment, toRevision: revision)
+           let revision = ReplicaSetRevisions.revision(running: image, container: env.container, owner: name, in: json) {
+            return context.kubectl.rolloutUndo(deployment: name, toRevision: revision)
         }
         context.recorder.log(context.stage, .system, "no kept revision runs \(image): setting the image instead")
-        return context.kubectl.setImage(deployment: env.deployment, container: env.container, image: image)
+        return context.kubectl.setImage(deployment: name, container: env.container, image: image)
     }
 
     func rollbackMethod(_ environment: EnvironmentSpec) -> String {

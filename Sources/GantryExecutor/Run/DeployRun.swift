@@ -58,6 +58,10 @@ final class DeployRun: @unchecked Sendable {
 
         switch outcome {
         case .success:
+            if deploy.policy.stages.contains(where: { $0.environment == deploy.environment }) {
+                recorder.note(environment: deploy.environment, .environmentVerified(environment: deploy.environment,
+                                                                                    version: deploy.version, deploy: deploy.id))
+            }
             recorder.note(.deployFinished(outcome: .succeeded, reason: ""))
         case .failure(let error):
             if let intent = lock.withLock({ rollbackIntent }) {
@@ -78,16 +82,26 @@ final class DeployRun: @unchecked Sendable {
         }
     }
 
-    /// Rolls the environment back to its last known-good state, immediately, by its strategy.
+    /// Rolls back every environment the deploy changed (its own first), each to its last
+    /// known-good version, immediately, by its strategy: the plan `RollbackPlan` decides, the
+    /// same one the rulebook, the console and the CLI name.
     func rollBack(requestedBy: String, reason: String, finish: Bool, alreadyRequested: Bool = true, failure: String? = nil) async {
-        let context = strategyContext(stage: pipeline.deployStage(for: deploy.environment)?.id ?? "rollback")
-        let strategy = Strategies.of(environment)
-        let target = deploy.rollbackTarget ?? "the previous revision"
-        recorder.note(.rollbackStarted(targetVersion: target, method: strategy.rollbackMethod(environment)))
+        var steps: [RollbackStep] = []
+        if let state = try? StateSnapshot.state(of: executor.store) {
+            steps = RollbackPlan.steps(of: state.deploys[deploy.id] ?? deploy, in: state)
+        }
+        if steps.isEmpty {
+            steps = [RollbackStep(environment: deploy.environment, from: deploy.version, to: deploy.rollbackTarget)]
+        }
+        let methods = steps.map { step in
+            (pipeline.environment(step.environment).map { Strategies.of($0).rollbackMethod($0) } ?? "?")
+                + (steps.count > 1 ? " (\(step.environment) to \(step.to ?? "the previous revision"))" : "")
+        }
+        let target = steps[0].to
+        recorder.note(.rollbackStarted(targetVersion: target ?? "the previous revision", method: methods.joined(separator: "; ")))
         do {
-            let method = try await strategy.rollback(context, target: deploy.rollbackTarget)
-            recorder.log(context.stage, .system, "rollback done: \(method)")
-            recorder.note(.rollbackFinished(succeeded: true, version: deploy.rollbackTarget ?? "", reason: ""))
+            for step in steps { try await rollBack(step) }
+            recorder.note(.rollbackFinished(succeeded: true, version: target ?? "", reason: ""))
             if finish {
                 recorder.note(.deployFinished(outcome: .rolledBack, reason: failure ?? reason))
             }
@@ -96,6 +110,44 @@ final class DeployRun: @unchecked Sendable {
             if finish {
                 recorder.note(.deployFinished(outcome: .failed, reason: "rollback failed: \(error)"))
             }
+        }
+    }
+
+    private func rollBack(_ step: RollbackStep) async throws {
+        guard let environment = pipeline.environment(step.environment) else {
+            throw ExecutorError.refused("environment \(step.environment) is not in the deploy's pipeline")
+        }
+        // Another environment than the deploy's own is held under its own lease meanwhile.
+        var lease: LeaseKeeper?
+        if step.environment != deploy.environment {
+            let keeper = LeaseKeeper(store: executor.store, environment: step.environment, holder: settings.holder,
+                                     seconds: settings.leaseSeconds)
+            try keeper.acquire()
+            lease = keeper
+        }
+        defer { lease?.release() }
+        let stage = pipeline.deployStage(for: step.environment)?.id ?? "rollback"
+        let context = strategyContext(stage: stage, environment: environment)
+        let method = try await Strategies.of(environment).rollback(context, target: step.to)
+        recorder.log(stage, .system, "rollback of \(step.environment) done: \(method)")
+        await observe(environment, cause: .rolledBack, stage: stage)
+    }
+
+    /// Reads what runs on `environment` now and records it on the environment's stream. The read
+    /// runs even when the deploy was cancelled (a cancel still leaves the truth behind). With
+    /// `onlyIfChanged`, a read that finds what the log already says is not recorded (a failed
+    /// step that changed nothing is not "deployed by" this deploy). A failed read is logged.
+    func observe(_ environment: EnvironmentSpec, cause: LiveCause, stage: String, onlyIfChanged: Bool = false) async {
+        let reader = LiveReader(runner: executor.runner, environment: environment, image: pipeline.image)
+        switch await Task.detached(operation: { try await reader.read() }).result {
+        case .success(let live):
+            if onlyIfChanged, let known = (try? StateSnapshot.state(of: executor.store))?.environments[environment.name]?.live,
+               known.sameWorkload(as: live) { return }
+            recorder.note(environment: environment.name, .environmentObserved(environment: environment.name, cause: cause,
+                                                                               live: live, deploy: deploy.id, drift: ""))
+        case .failure(let error):
+            recorder.log(stage, .system, "could not read what runs on \(environment.name) now (\(error)); "
+                + "`gantry reconcile \(environment.name)` reads it again")
         }
     }
 

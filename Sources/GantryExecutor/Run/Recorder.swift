@@ -57,6 +57,16 @@ public final class Recorder: @unchecked Sendable {
         }
     }
 
+    /// Records a fact about an environment (what runs there, what was verified) on its own stream
+    /// (`DeployID.environment`), after the buffered log lines. A failure is kept, as by `note`.
+    public func note(environment: String, _ payload: EventPayload) {
+        _ = try? locked { () throws(StoreError) -> Event in
+            try flushLocked()
+            return try appendLocked([PendingEvent(time: Date(), actor: actor, deploy: .environment(environment),
+                                                  payload: clean(payload))])[0]
+        }
+    }
+
     /// Records an event where the caller has nothing better to do on failure than stop: the
     /// failure is kept (see `recordingFailure`) and the handler stops the deploy.
     public func note(_ payload: EventPayload) {
@@ -156,6 +166,10 @@ public final class Recorder: @unchecked Sendable {
             return .checklistItemVerified(checklist: list, item: item, passed: passed, evidence: safe(evidence))
         case .deployFinished(let outcome, let reason): return .deployFinished(outcome: outcome, reason: safe(reason))
         case .rollbackFinished(let ok, let version, let reason): return .rollbackFinished(succeeded: ok, version: version, reason: safe(reason))
+        case .environmentObserved(let environment, let cause, var live, let deploy, let drift):
+            live.image = safe(live.image)
+            live.detail = safe(live.detail)
+            return .environmentObserved(environment: environment, cause: cause, live: live, deploy: deploy, drift: safe(drift))
         default: return payload
         }
     }

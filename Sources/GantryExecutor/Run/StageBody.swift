@@ -87,9 +87,22 @@ struct StageBody {
         defer { lease?.release() }
         if name == run.deploy.environment { run.markTargetTouched() }
         let context = run.strategyContext(stage: spec.id, environment: environment, timeout: timeout)
-        try await Strategies.of(environment).deploy(context)
+        do {
+            try await Strategies.of(environment).deploy(context)
+        } catch {
+            // What the failed (or cancelled) rollout left is recorded, if it changed anything.
+            await run.observe(environment, cause: .deployed, stage: spec.id, onlyIfChanged: true)
+            throw error
+        }
+        await run.observe(environment, cause: .deployed, stage: spec.id)
         if let problem = await run.analyzer(for: environment).healthProblem() {
             throw ExecutorError.healthFailed(problem)
+        }
+        if name != run.deploy.environment {
+            // Deployed on the way and passed its checks: verified there (the deploy's own
+            // environment is verified when the whole deploy succeeds).
+            recorder.note(environment: name, .environmentVerified(environment: name, version: run.deploy.version,
+                                                                   deploy: run.deploy.id))
         }
     }
 
