@@ -70,14 +70,21 @@ public enum SampleDeploys {
         let old = DeployID("production-2.0.0-1799990000"), staging = DeployID("staging-2.1.0-1800000100")
         add(old, "alice", .deployRequested(environment: "production", version: "2.0.0", policy: .empty))
         add(old, "executor", .deployStarted)
-        add(old, "executor", .deployFinished(outcome: .succeeded, reason: ""), after: 60)
+        add(.environment("production"), "executor", .environmentObserved(
+            environment: "production", cause: .deployed, live: live("2.0.0", revision: 7), deploy: old, drift: ""), after: 55)
+        add(.environment("production"), "executor", .environmentVerified(environment: "production", version: "2.0.0", deploy: old))
+        add(old, "executor", .deployFinished(outcome: .succeeded, reason: ""), after: 0)
         add(staging, "alice", .deployRequested(environment: "staging", version: "2.1.0", policy: stagingPolicy))
         add(staging, "executor", .deployStarted)
         for stage in ["build", "push", "staging"] {
             add(staging, "executor", .stageStarted(stage: stage, command: []))
             add(staging, "executor", .stageSucceeded(stage: stage), after: 30)
         }
-        add(staging, "executor", .deployFinished(outcome: .succeeded, reason: ""))
+        add(.environment("staging"), "executor", .environmentObserved(
+            environment: "staging", cause: .deployed, live: live("2.1.0", revision: 12), deploy: staging, drift: ""), after: 1)
+        add(.environment("staging"), "executor", .environmentVerified(environment: "staging", version: "2.1.0", deploy: staging),
+            after: 1)
+        add(staging, "executor", .deployFinished(outcome: .succeeded, reason: ""), after: 3)
 
         let p = production
         let image = "127.0.0.1:5000/shop/web:2.1.0"
@@ -152,6 +159,11 @@ public enum SampleDeploys {
         add(p, "executor", .rollbackRequested(reason: "error-rate 7.2% > critical 5%"), after: 0)
         add(p, "executor", .rollbackStarted(targetVersion: "2.0.0", method: "kubectl scale deployment/web-canary --replicas=0"), after: 1)
         return events
+    }
+
+    /// The sample app's image at `version`, all pods ready.
+    static func live(_ version: String, revision: Int) -> LiveState {
+        LiveState(version: version, image: "registry.example.com/shop/web:\(version)", revision: revision, ready: 5, desired: 5)
     }
 
     /// The folded state of `phase`.

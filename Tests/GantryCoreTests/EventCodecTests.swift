@@ -22,6 +22,10 @@ final class EventCodecTests: XCTestCase {
         .rollbackFinished(succeeded: false, version: "", reason: "timeout"),
         .leaseAcquired(environment: "production", holder: "h", expires: Date(timeIntervalSince1970: 1_900_000_000.5)),
         .leaseReleased(environment: "production", holder: "h"),
+        .environmentObserved(environment: "staging", cause: .reconciled,
+                             live: LiveState(version: "", image: "nginx:1.27", revision: 3, ready: 2, desired: 3, detail: "colour green"),
+                             deploy: DeployID(""), drift: "staging runs nginx:1.27, not what Gantry deployed (2.0.0)"),
+        .environmentVerified(environment: "staging", version: "2.0.0", deploy: DeployID("staging-2.0.0-1")),
     ]
 
     func testEveryKindRoundTrips() throws {

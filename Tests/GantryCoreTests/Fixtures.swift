@@ -24,5 +24,10 @@ enum Fixtures {
         approvals: [ApprovalRule(scope: "production", required: 2, allowed: ["alice", "bob", "carol"], allowSelf: false)]
     )
 
+    /// A rolling environment running `version` of `registry.local/shop/web`, 3 of 3 pods ready.
+    static func live(_ version: String, revision: Int, detail: String = "") -> LiveState {
+        LiveState(version: version, image: "registry.local/shop/web:\(version)", revision: revision, ready: 3, desired: 3, detail: detail)
+    }
+
     static let request = EventPayload.deployRequested(environment: "production", version: "2.1.0", policy: policy)
 }

@@ -125,14 +125,17 @@ final class ReducerDeployTests: XCTestCase {
             $0.deploys[first]?.audit.append(AuditEntry(seq: 2, time: t.start.addingTimeInterval(2), actor: "executor",
                                                        kind: .deployFinished, text: "deploy succeeded"))
             $0.environments["production"]?.activeDeploy = nil
-            $0.environments["production"]?.currentVersion = "1.0.0"
-            $0.environments["production"]?.liveSince = t.start.addingTimeInterval(2)
-            $0.environments["production"]?.liveBy = first
-            $0.environments["production"]?.knownGood = ["1.0.0"]
         }
+        XCTAssertNil(t.state.environments["production"]?.currentVersion, "what runs comes from the environment's stream only")
+        t.fold(.environmentObserved(environment: "production", cause: .deployed, live: Fixtures.live("1.0.0", revision: 1),
+                                    deploy: first, drift: ""), deploy: .environment("production"))
+        t.fold(.environmentVerified(environment: "production", version: "1.0.0", deploy: first), deploy: .environment("production"))
         XCTAssertNil(t.state.environments["production"]?.rollbackTarget, "nothing to go back to yet")
         t.fold(request("2.0.0"), deploy: second, actor: "alice")
         XCTAssertEqual(t.state.deploys[second]?.rollbackTarget, "1.0.0")
+        t.fold(.environmentObserved(environment: "production", cause: .deployed, live: Fixtures.live("2.0.0", revision: 2),
+                                    deploy: second, drift: ""), deploy: .environment("production"))
+        t.fold(.environmentVerified(environment: "production", version: "2.0.0", deploy: second), deploy: .environment("production"))
         t.fold(.deployFinished(outcome: .succeeded, reason: ""), deploy: second)
         XCTAssertEqual(t.state.environments["production"]?.currentVersion, "2.0.0")
         XCTAssertEqual(t.state.environments["production"]?.knownGood, ["1.0.0", "2.0.0"])

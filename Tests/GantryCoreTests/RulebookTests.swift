@@ -107,8 +107,11 @@ final class RulebookTests: XCTestCase {
                        "2.1.0 has not succeeded on staging yet; production requires it (`requires: [staging]`): deploy it to staging first")
         let rolledBack = given { t in
             t.fold(.deployRequested(environment: "staging", version: "2.1.0", policy: .empty), deploy: staging, actor: "erin")
+            t.fold(.environmentVerified(environment: "staging", version: "2.1.0", deploy: staging), deploy: .environment("staging"))
             t.fold(.deployFinished(outcome: .succeeded, reason: ""), deploy: staging)
             t.fold(.rollbackRequested(reason: "5xx"), deploy: staging, actor: "erin")
+            t.fold(.environmentObserved(environment: "staging", cause: .rolledBack, live: Fixtures.live("2.0.0", revision: 3),
+                                        deploy: staging, drift: ""), deploy: .environment("staging"))
             t.fold(.rollbackFinished(succeeded: true, version: "2.0.0", reason: ""), deploy: staging)
         }
         XCTAssertEqual(rolledBack.environments["staging"]?.knownGood, [], "a rolled-back version is not known-good")
@@ -208,6 +211,52 @@ final class RulebookTests: XCTestCase {
         }
         XCTAssertEqual(refusal(decide(.rollback(environment: "production", reason: ""), rolledBack, as: "frank")),
                        "production-2.1.0-1 was already rolled back to 2.0.0 by erin; there is nothing newer on production to undo")
+    }
+
+    /// Staging deployed on the way to production: a rollback of staging undoes the production
+    /// deploy's staging stage while it waits at its gate, to staging's own known-good version,
+    /// and is refused (naming the way) once the deploy changed production too.
+    func testRollbackOfAnEnvironmentDeployedOnTheWay() throws {
+        let before = DeployID("staging-2.0.0-1")
+        let atTheGate = given { t in
+            t.fold(.deployRequested(environment: "staging", version: "2.0.0", policy: .empty), deploy: before, actor: "dave")
+            t.fold(.environmentObserved(environment: "staging", cause: .deployed, live: Fixtures.live("2.0.0", revision: 4),
+                                        deploy: before, drift: ""), deploy: .environment("staging"))
+            t.fold(.environmentVerified(environment: "staging", version: "2.0.0", deploy: before), deploy: .environment("staging"))
+            t.fold(.deployFinished(outcome: .succeeded, reason: ""), deploy: before)
+            requested(t)
+            t.fold(.stageStarted(stage: "staging", command: []), deploy: production)
+            t.fold(.environmentObserved(environment: "staging", cause: .deployed, live: Fixtures.live("2.1.0", revision: 5),
+                                        deploy: production, drift: ""), deploy: .environment("staging"))
+            t.fold(.stageSucceeded(stage: "staging"), deploy: production)
+        }
+        XCTAssertEqual(atTheGate.environments["staging"]?.liveBy, production)
+        XCTAssertEqual(Rulebook.deployToRollBack("staging", atTheGate)?.id, production)
+        XCTAssertEqual(RollbackPlan.steps(of: atTheGate.deploys[production]!, in: atTheGate),
+                       [RollbackStep(environment: "staging", from: "2.1.0", to: "2.0.0")])
+        let decided = try XCTUnwrap(decision(decide(.rollback(environment: "staging", reason: "500s"), atTheGate, as: "erin")))
+        XCTAssertEqual(decided, Decision(
+            events: [PendingEvent(time: now, actor: "erin", deploy: production, payload: .rollbackRequested(reason: "500s"))],
+            expectations: [production: .exact(4)], deploy: production,
+            summary: "rollback of production-2.1.0-1 (staging 2.1.0 → 2.0.0) requested by erin"))
+
+        let both = given { t in
+            t.fold(.deployRequested(environment: "staging", version: "2.0.0", policy: .empty), deploy: before, actor: "dave")
+            t.fold(.environmentVerified(environment: "staging", version: "2.0.0", deploy: before), deploy: .environment("staging"))
+            t.fold(.deployFinished(outcome: .succeeded, reason: ""), deploy: before)
+            requested(t)
+            t.fold(.stageStarted(stage: "staging", command: []), deploy: production)
+            t.fold(.environmentObserved(environment: "staging", cause: .deployed, live: Fixtures.live("2.1.0", revision: 5),
+                                        deploy: production, drift: ""), deploy: .environment("staging"))
+            t.fold(.stageSucceeded(stage: "staging"), deploy: production)
+            t.fold(.stageStarted(stage: "production", command: []), deploy: production)
+        }
+        XCTAssertEqual(refusal(decide(.rollback(environment: "staging", reason: ""), both, as: "erin")),
+                       "staging runs 2.1.0 from production-2.1.0-1, which also changed production; `gantry rollback production` "
+                       + "rolls back both (production 2.1.0 → the previous revision; staging 2.1.0 → 2.0.0)")
+        XCTAssertEqual(RollbackPlan.steps(of: both.deploys[production]!, in: both),
+                       [RollbackStep(environment: "production", from: "2.1.0", to: nil),
+                        RollbackStep(environment: "staging", from: "2.1.0", to: "2.0.0")])
     }
 
     // MARK: - Override and cancel
