@@ -48,6 +48,8 @@ final class ExecutorScriptedTests: XCTestCase {
                   stdout: ["deployment.apps/web image updated"], concurrent: true),
             .init(kubectl + ["get", "deployment", "web", "--watch", "--output-watch-events", "-o", "json"],
                   stdout: try watchLines("kubectl-watch-rollout-complete.jsonl"), concurrent: true),
+            // What runs afterwards, read for the environment's stream.
+            .init(kubectl + ["get", "deployment", "web", "-o", "json"], stdout: try FixtureText.lines("kubectl-get-deployment-2.0.0.json")),
         ])
         let status = await Executor(store: store, pipeline: file, runner: runner,
                                     settings: ExecutorSettings(holder: "executor@test")).run(id)
@@ -61,7 +63,11 @@ final class ExecutorScriptedTests: XCTestCase {
             "deployment.apps/web image updated",
         ])
         XCTAssertEqual(try state(store).environments["staging"]?.lease, nil, "the lease is released at the end")
-        XCTAssertEqual(try state(store).environments["staging"]?.currentVersion, "2.0.0")
+        let staging = try XCTUnwrap(try state(store).environments["staging"])
+        XCTAssertEqual(staging.live, LiveState(version: "2.0.0", image: "127.0.0.1:5000/shop/web:2.0.0", revision: 8, ready: 3, desired: 3))
+        XCTAssertEqual(staging.liveBy, id)
+        XCTAssertEqual(staging.knownGood, ["2.0.0"], "verified when the whole deploy succeeded")
+        XCTAssertEqual(try store.readStream(.environment("staging")).map(\.payload.kind), [.environmentClaimed, .environmentObserved, .environmentVerified])
     }
 
     func testWatchEndingEarlyFailsTheStageWithTheReason() async throws {
@@ -73,9 +79,14 @@ final class ExecutorScriptedTests: XCTestCase {
             .init(kubectl + ["get", "deployment", "web", "--watch", "--output-watch-events", "-o", "json"],
                   stdout: try watchLines("kubectl-watch-rollout.jsonl"), concurrent: true),
             .init(kubectl + ["get", "pods", "-l", "app=web", "-o", "json"], stdout: try FixtureText.lines("kubectl-pods-crashloop.json")),
+            // What the failed rollout left, read for the environment's stream.
+            .init(kubectl + ["get", "deployment", "web", "-o", "json"], stdout: try FixtureText.lines("kubectl-get-deployment-1.5.0-rolling.json")),
         ])
         let status = await Executor(store: store, pipeline: file, runner: runner, settings: ExecutorSettings(holder: "x")).run(id)
         XCTAssertEqual(status, .failed)
+        XCTAssertEqual(try state(store).environments["staging"]?.live?.summary, "1.5.0 (revision 3, 3/3 ready)",
+                       "a failed rollout that changed the cluster shows what it left")
+        XCTAssertEqual(try state(store).environments["staging"]?.knownGood, [])
         XCTAssertEqual(runner.verify(), [])
         let deploy = try XCTUnwrap(try state(store).deploys[id])
         XCTAssertEqual(deploy.stages[0].status, .failed)
@@ -111,8 +122,10 @@ final class ExecutorScriptedTests: XCTestCase {
         let runner = ScriptedProcessRunner([
             .init(kubectl + ["set", "image", "deployment/web", "web=127.0.0.1:5000/shop/web:1.5.0"], concurrent: true),
             .init(watch, stdout: Array(try watchLines("kubectl-watch-rollout.jsonl").prefix(4)), seconds: 60, concurrent: true),
+            .init(kubectl + ["get", "deployment", "web", "-o", "json"], stdout: try FixtureText.lines("kubectl-get-deployment-1.5.0-rolling.json")),
             .init(kubectl + ["rollout", "undo", "deployment/web"], stdout: ["deployment.apps/web rolled back"]),
             .init(watch, stdout: try watchLines("kubectl-watch-rollout-complete.jsonl")),
+            .init(kubectl + ["get", "deployment", "web", "-o", "json"], stdout: try FixtureText.lines("kubectl-get-deployment-2.0.0.json")),
         ])
         let executor = Executor(store: store, pipeline: file, runner: runner, settings: ExecutorSettings(holder: "x"))
         let run = Task { await executor.run(id) }
@@ -130,6 +143,9 @@ final class ExecutorScriptedTests: XCTestCase {
         XCTAssertEqual(deploy.rollback?.method, "kubectl rollout undo deployment/web")
         XCTAssertEqual(deploy.rollback?.succeeded, true)
         XCTAssertEqual(deploy.outcomeReason, "pager")
+        let staging = try XCTUnwrap(try state(store).environments["staging"])
+        XCTAssertEqual(staging.liveCause, .rolledBack)
+        XCTAssertEqual(staging.currentVersion, "2.0.0", "what kubectl showed after the undo")
     }
 
     /// build → push → smoke run with the real docker CLI's output against podman: exact argv, step
@@ -185,6 +201,7 @@ final class ExecutorScriptedTests: XCTestCase {
             .init(kubectl + ["set", "image", "deployment/web", "web=127.0.0.1:5000/shop/web:2.0.0"], concurrent: true),
             .init(kubectl + ["get", "deployment", "web", "--watch", "--output-watch-events", "-o", "json"],
                   stdout: try watchLines("kubectl-watch-rollout-complete.jsonl"), concurrent: true),
+            .init(kubectl + ["get", "deployment", "web", "-o", "json"], stdout: try FixtureText.lines("kubectl-get-deployment-2.0.0.json")),
         ])
         let status = await Executor(store: store, pipeline: file, runner: runner, settings: ExecutorSettings(holder: "x")).run(id)
         XCTAssertEqual(status, .succeeded)
