@@ -66,6 +66,8 @@ struct EnvironmentStatus {
     var env: EnvironmentState?
     var knownGood: [String]
     var rollbackTarget: String?
+    /// Why the rulebook would refuse `gantry rollback ENV` now (nil: it would accept it).
+    var rollbackRefusal: String?
     var rollbackHow: String
     var lease: Lease?
     var leaseLive: Bool
@@ -82,6 +84,12 @@ struct EnvironmentStatus {
             rollbackTarget = step.to
         } else {
             rollbackTarget = env?.rollbackTarget
+        }
+        // The rulebook is asked, so the status never offers what `gantry rollback` would refuse.
+        if case .failure(let refusal) = Rulebook.decide(.rollback(environment: name, reason: ""), state: state,
+                                                        context: DecisionContext(actor: "status", now: Date(),
+                                                                                 leaseIsLive: { Executor.leaseIsLive($0, now: $1) })) {
+            rollbackRefusal = refusal.reason
         }
         let strategy = pipeline?.environment(name)?.strategy.name ?? state.latestDeploy(in: name)?.policy.strategy ?? ""
         rollbackHow = switch strategy {
@@ -124,8 +132,12 @@ struct EnvironmentStatus {
             lines.append("  live:        not read yet (`gantry reconcile \(name)` reads it)")
         }
         lines.append("  known-good:  \(knownGood.isEmpty ? "none" : knownGood.joined(separator: ", "))")
-        lines.append("  rollback:    " + (rollbackTarget.map { "to \($0)" + (rollbackHow.isEmpty ? "" : " (\(rollbackHow))")
-            + " — gantry rollback \(name)" } ?? "no known-good version to roll back to"))
+        if let rollbackRefusal {
+            lines.append("  rollback:    not now: \(rollbackRefusal)")
+        } else {
+            lines.append("  rollback:    " + (rollbackTarget.map { "to \($0)" } ?? "to the previous revision (no known-good version)")
+                + (rollbackHow.isEmpty ? "" : " (\(rollbackHow))") + " — gantry rollback \(name)")
+        }
         lines.append("  lease:       \(leaseText == "-" ? "free" : leaseText)")
         lines.append("  deploy:      " + (deploy.map { "\($0.id) (\($0.version)) \($0.status.rawValue)" + ($0.now.map { " — \($0)" } ?? "") }
             ?? "none in progress"))
@@ -144,7 +156,8 @@ struct EnvironmentStatus {
                 + "\"drift\":\(string(env?.drift))}"
         } ?? "null"))
         fields.append("\"knownGood\":[" + knownGood.map { string($0) }.joined(separator: ",") + "]")
-        fields.append("\"rollback\":" + (rollbackTarget.map { "{\"target\":\(string($0)),\"how\":\(string(rollbackHow))}" } ?? "null"))
+        fields.append("\"rollback\":{\"target\":\(string(rollbackTarget)),\"how\":\(string(rollbackHow)),"
+            + "\"refused\":\(string(rollbackRefusal))}")
         fields.append("\"lease\":" + (lease.flatMap { lease in leaseLive
             ? "{\"holder\":\(string(lease.holder)),\"expires\":\(string(EventJSON.timestamp(lease.expires)))}" : nil } ?? "null"))
         fields.append("\"deploy\":" + (deploy.map { deploy in

@@ -177,18 +177,18 @@ final class CLITests: XCTestCase {
 
         Audit trail
           SEQ  TIME                  ACTOR     WHAT
-          4    2027-01-15 08:04:00Z  alice     requested 2.1.0 to production
-          5    2027-01-15 08:05:00Z  executor  started deploy
-          9    2027-01-15 08:09:00Z  executor  verified pre-deploy/tests: passed
-          10   2027-01-15 08:10:00Z  dave      ticked pre-deploy/backup: "snapshot db-0042"
-          11   2027-01-15 08:11:00Z  bob       approved production: "lgtm"
-          12   2027-01-15 08:12:00Z  carol     approved production
-          13   2027-01-15 08:13:00Z  executor  gate prod-gate opened
-          17   2027-01-15 08:17:00Z  executor  error-rate 0.072 crossed critical 0.05
-          18   2027-01-15 08:18:00Z  executor  requested rollback: error-rate 7.2% > critical 5%
-          19   2027-01-15 08:19:00Z  executor  rollback to 2.0.0 started (kubectl scale deployment/web-canary --replicas=0)
-          20   2027-01-15 08:20:00Z  executor  rolled back to 2.0.0
-          22   2027-01-15 08:22:00Z  executor  deploy rolled-back: error-rate 7.2% > critical 5%
+          5    2027-01-15 08:04:00Z  alice     requested 2.1.0 to production
+          6    2027-01-15 08:05:00Z  executor  started deploy
+          10   2027-01-15 08:09:00Z  executor  verified pre-deploy/tests: passed
+          11   2027-01-15 08:10:00Z  dave      ticked pre-deploy/backup: "snapshot db-0042"
+          12   2027-01-15 08:11:00Z  bob       approved production: "lgtm"
+          13   2027-01-15 08:12:00Z  carol     approved production
+          14   2027-01-15 08:13:00Z  executor  gate prod-gate opened
+          18   2027-01-15 08:17:00Z  executor  error-rate 0.072 crossed critical 0.05
+          19   2027-01-15 08:18:00Z  executor  requested rollback: error-rate 7.2% > critical 5%
+          20   2027-01-15 08:19:00Z  executor  rollback to 2.0.0 started (kubectl scale deployment/web-canary --replicas=0)
+          21   2027-01-15 08:20:00Z  executor  rolled back to 2.0.0
+          23   2027-01-15 08:22:00Z  executor  deploy rolled-back: error-rate 7.2% > critical 5%
 
         """)
     }
@@ -199,8 +199,8 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.count, 19)
-        XCTAssertEqual(lines[0], #"{"seq":4,"time":"2027-01-15T08:04:00.000Z","deploy":"production-2.1.0-1","actor":"alice","kind":"deploy.requested","environment":"production","version":"2.1.0","strategy":"canary","stages":["build","prod-gate","production"]}"#)
-        XCTAssertEqual(lines[7], #"{"seq":11,"time":"2027-01-15T08:11:00.000Z","deploy":"production-2.1.0-1","actor":"bob","kind":"approval.given","scope":"production","comment":"lgtm"}"#)
+        XCTAssertEqual(lines[0], #"{"seq":5,"time":"2027-01-15T08:04:00.000Z","deploy":"production-2.1.0-1","actor":"alice","kind":"deploy.requested","environment":"production","version":"2.1.0","strategy":"canary","stages":["build","prod-gate","production"]}"#)
+        XCTAssertEqual(lines[7], #"{"seq":12,"time":"2027-01-15T08:11:00.000Z","deploy":"production-2.1.0-1","actor":"bob","kind":"approval.given","scope":"production","comment":"lgtm"}"#)
         for line in lines {
             XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(line.utf8)), line)
         }

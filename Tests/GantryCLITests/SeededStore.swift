@@ -34,6 +34,8 @@ enum SeededStore {
         }
         try add(old, "alice", .deployRequested(environment: "production", version: "2.0.0", policy: .empty))
         try add(old, "executor", .deployStarted)
+        try store.append(PendingEvent(time: t0.addingTimeInterval(minute * 60), actor: "executor", deploy: .environment("production"),
+                                      payload: .environmentVerified(environment: "production", version: "2.0.0", deploy: old)))
         try add(old, "executor", .deployFinished(outcome: .succeeded, reason: ""))
         try add(new, "alice", .deployRequested(environment: "production", version: "2.1.0", policy: policy))
         try add(new, "executor", .deployStarted)

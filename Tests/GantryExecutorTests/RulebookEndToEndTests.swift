@@ -62,6 +62,7 @@ final class RulebookEndToEndTests: XCTestCase {
         XCTAssertEqual(deploys.filter { $0.status != .succeeded }.map(\.id), [], "no loser left requested")
         XCTAssertFalse(deploys.contains { $0.stage("lease") != nil }, "no phantom lease stage")
         XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:\(accepted.last ?? "")")
+        try world.assertStatusIsTheCluster(["staging": .init(context: "staging")], "after 20 racing pairs")
     }
 
     func testCancelStopsADeployWaitingAtItsGateAndOverrideOpensOne() throws {
@@ -95,6 +96,7 @@ final class RulebookEndToEndTests: XCTestCase {
         XCTAssertEqual(overridden.stdout, "OVERRODE gate gate of staging-1.2.0-2 as dave: sev1: checkout down\n", overridden.stderr)
         XCTAssertTrue(try world.eventually { try world.state().deploys[DeployID("staging-1.2.0-2")]?.status == .succeeded })
         XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.2.0")
+        try world.assertStatusIsTheCluster(["staging": .init(context: "staging")], "after the override")
         let shown = try world.gantry("show", "staging-1.2.0-2")
         XCTAssertTrue(shown.stdout.contains("dave") && shown.stdout.contains("OVERRODE gate gate: \"sev1: checkout down\""), shown.stdout)
     }
@@ -111,11 +113,13 @@ final class RulebookEndToEndTests: XCTestCase {
         XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
         XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.1.0")
         let second = try world.gantry("rollback", "staging")
+        try world.assertStatusIsTheCluster(["staging": .init(context: "staging")], "after the first rollback")
         XCTAssertEqual(second.status, 1)
         XCTAssertEqual(second.stderr, "Error: staging-1.2.0-2 was already rolled back to 1.1.0 by alice; there is nothing newer on "
                        + "staging to undo\n")
         let state = try world.state()
         XCTAssertEqual(state.environments["staging"]?.knownGood, ["1.1.0"], "the rolled-back 1.2.0 is not known-good")
+        try world.assertStatusIsTheCluster(["staging": .init(context: "staging")], "after the refused second rollback")
     }
 
     /// 1.1.0 succeeds; 1.4.0-slow times out in Gantry but the cluster finishes it; 1.5.0 hits its
@@ -132,6 +136,7 @@ final class RulebookEndToEndTests: XCTestCase {
         let finished = try world.kubectl("--context", "staging", "-n", "web", "rollout", "status", "deployment/web", "--timeout=30s")
         XCTAssertEqual(finished.status, 0, "the cluster finished 1.4.0-slow: \(finished.stdout)\(finished.stderr)")
         XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.4.0-slow")
+        try world.assertStatusIsTheCluster(["staging": .init(context: "staging")], "1.4.0-slow timed out in Gantry, finished in the cluster")
         // The next request runs under a file without the 2 s stage timeout (the plan is frozen per
         // request), and a 3 s progress deadline: short for 1.5.0, long enough for the rollback's
         // own rollout (2 pods, 0.2 s each) to make progress within it.
@@ -148,6 +153,7 @@ final class RulebookEndToEndTests: XCTestCase {
         let deploy = try XCTUnwrap(try world.state().deploys[DeployID("staging-1.5.0-neverready-3")])
         XCTAssertEqual(deploy.rollback?.targetVersion, "1.1.0")
         XCTAssertEqual(deploy.rollback?.succeeded, true)
+        try world.assertStatusIsTheCluster(["staging": .init(context: "staging")], "after the automatic rollback to the known-good revision")
     }
 
     /// Staging deployed as a stage of a production deploy: under staging's own lease, and
@@ -185,9 +191,12 @@ final class RulebookEndToEndTests: XCTestCase {
             XCTAssertEqual(live["by"] as? String, "production-2.1.0-1")
         }
         let staging = try world.gantry("status", "staging")
-        XCTAssertTrue(staging.stdout.hasPrefix("staging\n  live:        2.1.0 since "), staging.stdout)
-        XCTAssertTrue(staging.stdout.contains(", by production-2.1.0-1\n  known-good:  2.1.0, 2.0.0\n"
-                                              + "  rollback:    to 2.0.0 (kubectl rollout undo to the known-good revision) — gantry rollback staging\n"
+        XCTAssertTrue(staging.stdout.hasPrefix("staging\n  live:        2.1.0 (revision 3, 2/2 ready) since "), staging.stdout)
+        XCTAssertTrue(staging.stdout.contains(", deployed by production-2.1.0-1\n  read:        "), staging.stdout)
+        XCTAssertTrue(staging.stdout.contains(" (deployed)\n  known-good:  2.1.0, 2.0.0\n"
+                                              + "  rollback:    not now: staging runs 2.1.0 from production-2.1.0-1, which also changed "
+                                              + "production; `gantry rollback production` rolls back both (production 2.1.0 → the previous "
+                                              + "revision; staging 2.1.0 → 2.0.0)\n"
                                               + "  lease:       free\n  deploy:      none in progress"), staging.stdout)
         let store = try SQLiteEventStore(path: world.directory + "/.gantry/events.sqlite", readOnly: true)
         defer { store.close() }
@@ -222,6 +231,7 @@ final class RulebookEndToEndTests: XCTestCase {
         XCTAssertTrue(resumed.stdout.contains("kubectl --context staging"), resumed.stdout)
         XCTAssertFalse(resumed.stdout.contains("--context renamed"), resumed.stdout)
         XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.1.0")
+        try world.assertStatusIsTheCluster(["staging": .init(context: "staging")], "after the resume")
     }
 
     /// With no USER, LOGNAME or GANTRY_ACTOR (a container, a CI job), the actor is the login name
@@ -238,6 +248,7 @@ final class RulebookEndToEndTests: XCTestCase {
         let name = String(cString: getpwuid(getuid()).pointee.pw_name)
         XCTAssertEqual(try world.state().deploys[DeployID("staging-1.1.0-1")]?.requestedBy, name)
         XCTAssertNotEqual(name, "unknown")
+        try world.assertStatusIsTheCluster(["staging": .init(context: "staging")], "deployed with USER unset")
     }
 }
 
