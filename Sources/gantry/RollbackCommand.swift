@@ -27,7 +27,7 @@ struct RollbackCommand: AsyncParsableCommand {
         let decision = try options.record(.rollback(environment: environment, reason: reason), as: actor.resolve(), on: store)
         let state = try options.fold(store)
         guard let deploy = state.deploys[decision.deploy] else { throw CLIError("\(decision.deploy) vanished from the log") }
-        if let lease = state.environments[environment]?.lease, Executor.leaseIsLive(lease), !deploy.status.isFinished {
+        if let lease = state.environments[deploy.environment]?.lease, Executor.leaseIsLive(lease), !deploy.status.isFinished {
             print("rollback of \(deploy.id) requested; \(lease.holder) is rolling it back now (follow with `gantry show \(deploy.id)`)")
             return
         }

@@ -93,7 +93,7 @@ final class CLITests: XCTestCase {
         try SeededStore.create(at: store)
         var result = try gantry("verify", "--store", store)
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stdout.hasPrefix("\(store): 22 events, chain intact (SHA-256, last link "), result.stdout)
+        XCTAssertTrue(result.stdout.hasPrefix("\(store): 23 events, chain intact (SHA-256, last link "), result.stdout)
 
         let queue = try DatabaseQueue(path: store)
         let seq = try queue.write { db -> Int64 in
@@ -207,7 +207,7 @@ final class CLITests: XCTestCase {
         result = try gantry("export", "production-2.1.0-1", "--store", store, "--format", "md")
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.hasPrefix("# Deploy production-2.1.0-1\n\n- **Version:** 2.1.0 to **production** (canary)\n"))
-        XCTAssertTrue(result.stdout.contains("| 11 | 2027-01-15 08:11:00Z | bob | approved production: \"lgtm\" |"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("| 12 | 2027-01-15 08:11:00Z | bob | approved production: \"lgtm\" |"), result.stdout)
     }
 
     func testUnknownDeployAndBadStoreGiveClearErrors() throws {
