@@ -19,11 +19,13 @@ public struct EnvironmentSpec: Sendable, Equatable {
     public var approvals: ApprovalPolicy
     /// Environments where the same version must have succeeded first, in file order.
     public var requires: [String]
+    /// How a deploy here is verified after its rollout (`verify:`).
+    public var verify: VerifyWindow
 
     /// Creates an environment.
     public init(name: String, kube: KubeTarget, deployment: String, container: String,
                 strategy: DeployStrategy = .rolling, health: HealthCheck? = nil,
-                approvals: ApprovalPolicy = .notRequired, requires: [String] = []) {
+                approvals: ApprovalPolicy = .notRequired, requires: [String] = [], verify: VerifyWindow = .standard) {
         self.name = name
         self.kube = kube
         self.deployment = deployment
@@ -32,6 +34,7 @@ public struct EnvironmentSpec: Sendable, Equatable {
         self.health = health
         self.approvals = approvals
         self.requires = requires
+        self.verify = verify
     }
 }
 
@@ -46,6 +49,28 @@ public struct KubeTarget: Sendable, Equatable {
     public init(context: String, namespace: String) {
         self.context = context
         self.namespace = namespace
+    }
+}
+
+/// The verification window after a rollout (`verify: { for: 30s, interval: 1s, health-successes: 3 }`,
+/// or `verify: off`): the executor samples the pipeline's metrics and the health check for
+/// `seconds`, every `interval`, and the rollback triggers apply as they do during a canary. The
+/// health check passes after `healthSuccesses` successes in a row. A window with nothing to
+/// sample (no health check, no metric) is skipped.
+public struct VerifyWindow: Sendable, Equatable {
+    public var seconds: Int
+    public var interval: Int
+    public var healthSuccesses: Int
+
+    /// 30 s, every second, 3 successful health checks in a row.
+    public static let standard = VerifyWindow(seconds: 30, interval: 1, healthSuccesses: 3)
+    /// No window (`verify: off`): only the health check after the rollout.
+    public static let off = VerifyWindow(seconds: 0, interval: 1, healthSuccesses: 3)
+
+    public init(seconds: Int, interval: Int, healthSuccesses: Int) {
+        self.seconds = seconds
+        self.interval = interval
+        self.healthSuccesses = healthSuccesses
     }
 }
 

@@ -3,7 +3,7 @@ import Yams
 
 extension PipelineBuilder {
     static let environmentKeys = ["kube", "deployment", "container", "strategy", "blue-green", "canary",
-                                  "health", "approvals", "requires"]
+                                  "health", "approvals", "requires", "verify"]
 
     /// Reads `environments:`, a non-empty mapping of name to environment.
     func environmentList(_ value: Value, app: String?) -> [EnvironmentSpec]? {
@@ -42,10 +42,12 @@ extension PipelineBuilder {
         let health = reader["health"].map { healthCheck($0, environment: name) }
         let approvals = reader["approvals"].map { approvalPolicy($0, environment: name) } ?? .notRequired
         let requires = reader["requires"].map { requiredEnvironments($0, environment: name) } ?? []
-        guard let kube, let deployment, let container, let strategy, let approvals, let requires,
+        let verify = reader["verify"].map { verifyWindow($0, environment: name) } ?? .standard
+        guard let kube, let deployment, let container, let strategy, let approvals, let requires, let verify,
               health.map({ $0 != nil }) ?? true else { return nil }
         return EnvironmentSpec(name: name, kube: kube, deployment: deployment, container: container,
-                               strategy: strategy, health: health ?? nil, approvals: approvals, requires: requires)
+                               strategy: strategy, health: health ?? nil, approvals: approvals, requires: requires,
+                               verify: verify)
     }
 
     private func kubeTarget(_ value: Value, environment: String) -> KubeTarget? {
@@ -71,6 +73,27 @@ extension PipelineBuilder {
             return nil
         }
         return text
+    }
+
+    /// `verify: off`, or `verify: { for: 30s, interval: 1s, health-successes: 3 }` (each optional).
+    private func verifyWindow(_ value: Value, environment: String) -> VerifyWindow? {
+        if case .scalar(let scalar) = value.node, !value.isNull {
+            if scalar.string == "off" || scalar.string == "false" { return .off }
+        }
+        let context = "in 'verify' of environment '\(Quote.clip(environment))'"
+        guard let reader = mapping(value, context: context, what: "'off' or a mapping with 'for', 'interval' and 'health-successes'")
+        else { return nil }
+        checkKeys(reader, allowed: ["for", "interval", "health-successes"])
+        let seconds = reader["for"].map(duration) ?? VerifyWindow.standard.seconds
+        let interval = reader["interval"].map(duration) ?? VerifyWindow.standard.interval
+        let successes = reader["health-successes"].map { integer($0, in: 1...20) } ?? VerifyWindow.standard.healthSuccesses
+        guard let seconds, let interval, let successes else { return nil }
+        if interval > seconds {
+            sink.error("'interval' (\(interval)s) must not be longer than 'for' (\(seconds)s) \(context)",
+                       at: reader["interval"]?.position ?? value.position, path: value.path)
+            return nil
+        }
+        return VerifyWindow(seconds: seconds, interval: interval, healthSuccesses: successes)
     }
 
     private func healthCheck(_ value: Value, environment: String) -> HealthCheck? {

@@ -141,7 +141,8 @@ enum DemoSetup {
     static func pipeline(staging: String, production: String) -> String {
         """
         # The gantry demo: a rolling staging, a canary production behind a checklist and an approval.
-        # Try version 2.0.0 (good), 2.0.0-bad (20% errors: automatic rollback), 2.0.0-crashloop.
+        # Try version 2.0.0 (good), 2.0.0-bad (20% errors: rolled back by staging's 15 s verification),
+        # 2.0.0-crashloop.
         app: web
         image: 127.0.0.1:5000/shop/web
         environments:
@@ -149,6 +150,7 @@ enum DemoSetup {
             kube: { context: staging, namespace: shop }
             strategy: rolling
             health: { url: "\(staging)/healthz", expect: 200 }
+            verify: { for: 15s, interval: 1s }
           production:
             kube: { context: prod, namespace: shop }
             strategy: canary

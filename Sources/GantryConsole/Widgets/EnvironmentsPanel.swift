@@ -1,8 +1,9 @@
 import GantryCore
 
-/// The environments: the version live in each (what the log says runs there, whichever deploy
-/// put it there — also a stage of another environment's deploy), and the newest deploy's state
-/// when it is not that version (running, or failed / rolled back without going live).
+/// The environments: the version live in each (what kubectl last showed there, whichever deploy
+/// put it there — also a stage of another environment's deploy), the state of the deploy that
+/// matters there (the one in progress, else the one that put the live version there), and
+/// "drift" when a reconcile found something Gantry did not put there.
 public enum EnvironmentsPanel {
     public static func draw(_ buffer: inout CellBuffer, _ rect: Rect, model: ConsoleModel, theme: Theme, focused: Bool) {
         let glyphs = model.glyphs
@@ -27,7 +28,14 @@ public enum EnvironmentsPanel {
             x += buffer.put(TextFormat.pad(name, nameWidth, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, style: base,
                             maxWidth: inner.maxX - x)
             let live = model.state.environments[name]?.currentVersion
-            guard let deploy = model.state.latestDeploy(in: name) else {
+            if let env = model.state.environments[name], env.drift != nil {
+                let version = env.live.map { $0.version.isEmpty ? $0.image : $0.version } ?? "-"
+                x += buffer.put(version + " ", x: x, y: y, style: base, maxWidth: inner.maxX - x)
+                buffer.put(glyphs.failed + " drift", x: x, y: y, style: isSelected && focused ? base : theme[.critical],
+                           maxWidth: inner.maxX - x)
+                continue
+            }
+            guard let deploy = Rulebook.deployToRollBack(name, model.state) else {
                 buffer.put(live ?? "-", x: x, y: y, style: isSelected && focused ? base : theme[live == nil ? .muted : .text],
                            maxWidth: inner.maxX - x)
                 continue

@@ -46,17 +46,59 @@ final class MetricAnalyzer: @unchecked Sendable {
         } while ContinuousClock.now < end
     }
 
-    /// The health check's failure, or nil when it passes (or there is none).
-    func healthProblem() async -> String? {
+    /// Whether there is anything to verify with: a health check or a metric.
+    var hasSignals: Bool { environment.health != nil || !pipeline.metrics.isEmpty }
+
+    /// The health check's failure, or nil when it passes (or there is none): `successes` expected
+    /// answers in a row, within twice as many tries (one answer in three is not healthy).
+    func healthProblem(successes: Int = VerifyWindow.standard.healthSuccesses) async -> String? {
         guard let health = environment.health else { return nil }
         let url = expand(health.url)
-        var last = (status: 0, seconds: 0.0)
-        for attempt in 0..<3 {
-            last = await probe.get(url)
-            if last.status == health.expect { return nil }
-            if attempt < 2 { try? await Task.sleep(for: .milliseconds(300)) }
+        let needed = max(1, successes), limit = 2 * max(1, successes)
+        var inARow = 0, good = 0, tries = 0
+        var last = 0
+        while tries < limit, limit - tries >= needed - inARow {
+            tries += 1
+            last = await probe.get(url).status
+            if last == health.expect {
+                inARow += 1
+                good += 1
+                if inARow >= needed { return nil }
+            } else {
+                inARow = 0
+            }
+            if Task.isCancelled { break }
+            try? await Task.sleep(for: .milliseconds(200))
         }
-        return "GET \(url) answered \(last.status == 0 ? "nothing" : String(last.status)), expected \(health.expect)"
+        return "GET \(url) answered \(last == 0 ? "nothing" : String(last)) (expected \(health.expect)); "
+            + "\(needed) good answers in a row were needed, \(good) of \(tries) were good"
+    }
+
+    /// The verification window after a rollout: every `window.interval`, for `window.seconds`,
+    /// samples the metrics and probes the health check once. A critical metric, or the health
+    /// check failing twice in a row, fails the deploy (the rollback policy then decides whether
+    /// it rolls back): a version that did not pass its window is not verified.
+    func verify(_ window: VerifyWindow, stage: String) async throws {
+        let end = ContinuousClock.now + .seconds(window.seconds)
+        let started = ContinuousClock.now
+        var healthFailures = 0
+        repeat {
+            try Task.checkCancellation()
+            try await sampleOnce(stopOnCritical: true)
+            if let health = environment.health {
+                let url = expand(health.url)
+                let status = await probe.get(url).status
+                healthFailures = status == health.expect ? 0 : healthFailures + 1
+                if healthFailures >= 2 {
+                    throw ExecutorError.healthFailed("GET \(url) answered \(status == 0 ? "nothing" : String(status)) "
+                        + "(expected \(health.expect)) twice in a row while verifying")
+                }
+            }
+            let elapsed = Int((ContinuousClock.now - started).components.seconds)
+            recorder.note(.stageProgressed(stage: stage, done: min(elapsed, window.seconds), total: window.seconds, label: "verifying"))
+            let next = ContinuousClock.now + .seconds(window.interval)
+            try await Task.sleep(until: min(next, end), clock: .continuous)
+        } while ContinuousClock.now < end
     }
 
     func sampleOnce(stopOnCritical: Bool) async throws {

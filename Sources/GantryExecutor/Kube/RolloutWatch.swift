@@ -1,8 +1,14 @@
 import Foundation
 import GantryCore
 
-/// Follows one Deployment's rollout through a kubectl watch (no polling), reporting replica-level
+/// Follows one Deployment's rollout through kubectl watches (no polling), reporting replica-level
 /// progress, until it completes, exceeds its progress deadline, or the timeout expires.
+///
+/// A watch that ends or fails (API servers close watches after a while, and on restarts) is
+/// started again with a short back-off, as `kubectl rollout status` does: each new watch begins
+/// with the Deployment's current state, so nothing is missed. Only the timeout, the progress
+/// deadline or cancellation end the wait; a rollout not complete at the timeout is stuck, a
+/// progress failure (`.rolloutStuck`) that follows the rollback policy.
 struct RolloutWatch {
     let runner: any ProcessRunner
     let recorder: Recorder
@@ -14,17 +20,50 @@ struct RolloutWatch {
     var label = "pods ready"
     /// When set, statuses of a pod template without this image (the rollout before) are ignored.
     var expectedImage: String?
+    /// The longest pause between two watches.
+    var maxBackoff: Double = 2
 
-    /// Returns the final status, or throws `.progressDeadline` / `.timedOut`; cancelling the
+    /// Returns the final status, or throws `.progressDeadline` / `.rolloutStuck`; cancelling the
     /// calling task stops the watch (and its kubectl) at once.
     func run() async throws -> DeploymentStatus {
         let argv = kubectl.watchDeployment(deployment)
         let box = WatchBox()
-        let recorder = self.recorder, stage = self.stage, label = self.label, runner = self.runner, timeout = self.timeout
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        var backoff = 0.2
+        var watches = 0
+        while true {
+            let remaining = deadline - ContinuousClock.now
+            let seconds = Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18
+            if seconds <= 0 { break }
+            watches += 1
+            let result = try await watchOnce(argv, box: box, seconds: seconds)
+            try Task.checkCancellation()
+            if box.isDone { break }
+            if result?.timedOut == true { break }
+            // The watch ended (or kubectl failed) before the rollout did: watch again.
+            let why = result.map { $0.status == 0 ? "the API server closed it" : "kubectl exited with status \($0.status)" } ?? "?"
+            recorder.log(stage, .system, "watch of deployment/\(deployment) ended (\(why)) while "
+                + (box.last?.waitingFor ?? "waiting for its first state") + "; watching again")
+            try await Task.sleep(for: .milliseconds(Int(min(backoff, max(0, seconds)) * 1000)))
+            backoff = min(backoff * 2, maxBackoff)
+        }
+        guard let status = box.last else {
+            throw ExecutorError.rolloutStuck(seconds: timeout, waiting: "deployment/\(deployment) could not be read in \(watches) "
+                + "watch\(watches == 1 ? "" : "es")")
+        }
+        if status.deadlineExceeded { throw ExecutorError.progressDeadline(status.waitingFor) }
+        guard status.isComplete else { throw ExecutorError.rolloutStuck(seconds: timeout, waiting: status.waitingFor) }
+        return status
+    }
+
+    /// One `kubectl get -w`, until it ends, the rollout ends, or `seconds` pass.
+    private func watchOnce(_ argv: [String], box: WatchBox, seconds: Double) async throws -> CommandResult? {
+        let recorder = self.recorder, stage = self.stage, label = self.label, runner = self.runner
         let expected = expectedImage
-        let result: CommandResult? = try await withThrowingTaskGroup(of: CommandResult?.self) { group in
+        box.rearm()
+        return try await withThrowingTaskGroup(of: CommandResult?.self) { group in
             group.addTask {
-                try await runner.run(ProcessCommand(argv, timeout: timeout)) { stream, line in
+                try await runner.run(ProcessCommand(argv, timeout: seconds)) { stream, line in
                     guard stream == .stdout else {
                         recorder.log(stage, .stderr, line)
                         return
@@ -45,18 +84,6 @@ struct RolloutWatch {
             group.cancelAll()
             return first
         }
-        try Task.checkCancellation()
-        guard let status = box.last else {
-            throw ExecutorError.commandFailed(command: ShellQuote.join(argv), status: result?.status ?? -1,
-                                              lastLine: "the watch ended before reporting the deployment")
-        }
-        if status.deadlineExceeded { throw ExecutorError.progressDeadline(status.waitingFor) }
-        guard status.isComplete else {
-            if result?.timedOut == true { throw ExecutorError.timedOut(command: ShellQuote.join(argv), seconds: timeout) }
-            throw ExecutorError.commandFailed(command: ShellQuote.join(argv), status: result?.status ?? -1,
-                                              lastLine: "watch ended while \(status.waitingFor)")
-        }
-        return status
     }
 }
 
@@ -67,6 +94,9 @@ final class WatchBox: @unchecked Sendable {
     private var done = false
     private var cancelled = false
     private var waiter: CheckedContinuation<Void, Never>?
+
+    /// Readies the box for another watch (a cancellation of the last one's waiter is forgotten).
+    func rearm() { lock.withLock { cancelled = false } }
 
     var last: DeploymentStatus? { lock.withLock { status } }
 

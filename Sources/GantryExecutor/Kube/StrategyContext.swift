@@ -69,6 +69,7 @@ struct StrategyContext: Sendable {
         switch error {
         case .progressDeadline(let waiting): return .progressDeadline("\(waiting); \(why)")
         case .timedOut: return .progressDeadline("timed out: \(why)")
+        case .rolloutStuck(let seconds, let waiting): return .rolloutStuck(seconds: seconds, waiting: "\(waiting); \(why)")
         default: return error
         }
     }

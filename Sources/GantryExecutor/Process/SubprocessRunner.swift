@@ -39,7 +39,10 @@ public struct SubprocessRunner: ProcessRunner {
             return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         }
 
-        let outcome: Outcome = try await withThrowingTaskGroup(of: Outcome.self) { group in
+        let leader = LeaderBox()
+        let outcome: Outcome
+        do {
+            outcome = try await withThrowingTaskGroup(of: Outcome.self) { group in
             group.addTask {
                 var options = PlatformOptions()
                 options.createSession = true
@@ -54,7 +57,8 @@ public struct SubprocessRunner: ProcessRunner {
                     .path(FilePath(resolved)), arguments: arguments, environment: environment,
                     workingDirectory: directory, platformOptions: options, input: .none, output: .sequence, error: .sequence
                 ) { execution in
-                    try await withThrowingTaskGroup(of: Void.self) { streams in
+                    leader.set(execution.processIdentifier.value)
+                    return try await withThrowingTaskGroup(of: Void.self) { streams in
                         streams.addTask { try await Self.pump(execution.standardOutput, .stdout, limit, onLine) }
                         streams.addTask { try await Self.pump(execution.standardError, .stderr, limit, onLine) }
                         try await streams.waitForAll()
@@ -81,7 +85,13 @@ public struct SubprocessRunner: ProcessRunner {
                 }
             }
             return first
+            }
+        } catch {
+            // Cancelled (a rollback, a cancel, Ctrl-C): nothing of the command may outlive it.
+            await Self.endGroup(leader.value, grace: grace)
+            throw error
         }
+        if case .timedOut = outcome { await Self.endGroup(leader.value, grace: grace) }
         switch outcome {
         case .finished(.exited(let code)):
             return CommandResult(status: code, seconds: seconds())
@@ -90,6 +100,23 @@ public struct SubprocessRunner: ProcessRunner {
         case .timedOut:
             return CommandResult(status: 128 + SIGKILL, timedOut: true, seconds: seconds())
         }
+    }
+
+    /// Ends what is left of a stopped command's process group, whatever its leader did: the
+    /// teardown TERMs the group and waits for the leader only, so a child that ignores TERM (or
+    /// whose leader died at once) would live on. TERM the group again, wait up to `grace`, then
+    /// KILL it. Runs in a detached task: the caller may be cancelled.
+    static func endGroup(_ pid: pid_t?, grace: Double) async {
+        guard let pid, pid > 1 else { return }
+        await Task.detached {
+            guard kill(-pid, 0) == 0 else { return }
+            kill(-pid, SIGTERM)
+            let deadline = ContinuousClock.now + .milliseconds(Int(grace * 1000))
+            while kill(-pid, 0) == 0, ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+            if kill(-pid, 0) == 0 { kill(-pid, SIGKILL) }
+        }.value
     }
 
     private enum Outcome: Sendable {
@@ -120,4 +147,12 @@ public struct SubprocessRunner: ProcessRunner {
         }
         return nil
     }
+}
+
+/// The pid of a command's process (its session and group leader), once it started.
+private final class LeaderBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pid: pid_t?
+    var value: pid_t? { lock.withLock { pid } }
+    func set(_ value: pid_t) { lock.withLock { pid = value } }
 }

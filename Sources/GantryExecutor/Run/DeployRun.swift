@@ -14,7 +14,8 @@ final class DeployRun: @unchecked Sendable {
     private let lock = NSLock()
     private var rollbackIntent: (by: String, reason: String)?
     private var cancelIntent: (by: String, reason: String)?
-    private var touchedTarget = false
+    /// Whether a deploy stage has begun changing an environment (its own or one on the way).
+    private var touched = false
 
     init(executor: Executor, pipeline: PipelineFile, deploy: DeployState, environment: EnvironmentSpec, recorder: Recorder) {
         self.executor = executor
@@ -67,7 +68,7 @@ final class DeployRun: @unchecked Sendable {
             if let intent = lock.withLock({ rollbackIntent }) {
                 await rollBack(requestedBy: intent.by, reason: intent.reason, finish: true, alreadyRequested: true)
             } else if let failure = error as? ExecutorError, let trigger = failure.trigger.flatMap(RollbackTrigger.init(rawValue:)),
-                      pipeline.rollback.rollsBack(on: trigger), lock.withLock({ touchedTarget }) {
+                      pipeline.rollback.rollsBack(on: trigger), lock.withLock({ touched }) {
                 recorder.note(.rollbackRequested(reason: "automatic (\(trigger.rawValue)): \(failure)"))
                 await rollBack(requestedBy: settings.holder, reason: failure.description, finish: true, alreadyRequested: true,
                                failure: failure.description)
@@ -220,7 +221,7 @@ final class DeployRun: @unchecked Sendable {
         }
     }
 
-    func markTargetTouched() { lock.withLock { touchedTarget = true } }
+    func markTouched() { lock.withLock { touched = true } }
 
     // MARK: - Helpers for stage bodies
 

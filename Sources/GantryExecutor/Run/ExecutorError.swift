@@ -3,6 +3,8 @@ public enum ExecutorError: Error, Equatable, CustomStringConvertible {
     case commandFailed(command: String, status: Int32, lastLine: String)
     case timedOut(command: String, seconds: Double)
     case progressDeadline(String)
+    /// The rollout was not complete when the stage's timeout came: stuck, a progress failure.
+    case rolloutStuck(seconds: Double, waiting: String)
     case criticalMetric(metric: String, value: Double, threshold: Double)
     case healthFailed(String)
     case rollbackRequested(by: String, reason: String)
@@ -17,6 +19,7 @@ public enum ExecutorError: Error, Equatable, CustomStringConvertible {
         case .timedOut(let command, let seconds):
             "`\(command)` did not finish within \(Int(seconds))s and was killed"
         case .progressDeadline(let detail): "rollout exceeded its progress deadline: \(detail)"
+        case .rolloutStuck(let seconds, let waiting): "rollout not complete within the stage's \(Int(seconds))s timeout: \(waiting)"
         case .criticalMetric(let metric, let value, let threshold):
             "\(metric) \(Self.format(value)) > critical \(Self.format(threshold))"
         case .healthFailed(let detail): "health check failed: \(detail)"
@@ -34,7 +37,7 @@ public enum ExecutorError: Error, Equatable, CustomStringConvertible {
     /// Which automatic-rollback trigger this failure is, if any.
     var trigger: String? {
         switch self {
-        case .progressDeadline: "progress-deadline"
+        case .progressDeadline, .rolloutStuck: "progress-deadline"
         case .criticalMetric: "critical-metric"
         case .healthFailed: "failed-health"
         default: nil

@@ -85,7 +85,7 @@ struct StageBody {
             lease = keeper
         }
         defer { lease?.release() }
-        if name == run.deploy.environment { run.markTargetTouched() }
+        run.markTouched()
         let context = run.strategyContext(stage: spec.id, environment: environment, timeout: timeout)
         do {
             try await Strategies.of(environment).deploy(context)
@@ -95,8 +95,17 @@ struct StageBody {
             throw error
         }
         await run.observe(environment, cause: .deployed, stage: spec.id)
-        if let problem = await run.analyzer(for: environment).healthProblem() {
+        let analyzer = run.analyzer(for: environment)
+        if let problem = await analyzer.healthProblem(successes: environment.verify.healthSuccesses) {
             throw ExecutorError.healthFailed(problem)
+        }
+        // Canary analyses between its steps; rolling and blue-green are verified here.
+        if case .canary = environment.strategy {} else if environment.verify.seconds > 0, analyzer.hasSignals {
+            let window = environment.verify
+            recorder.log(spec.id, .system, "verifying \(run.deploy.version) on \(name) for \(window.seconds)s "
+                + "(metrics and health every \(window.interval)s)")
+            try await analyzer.verify(window, stage: spec.id)
+            recorder.log(spec.id, .system, "verified: \(window.seconds)s without a critical metric or a failed health check")
         }
         if name != run.deploy.environment {
             // Deployed on the way and passed its checks: verified there (the deploy's own
