@@ -22,7 +22,7 @@ final class PipelineBuilder {
         self.duplicates = duplicates
     }
 
-    static let topKeys = ["app", "image", "environments", "checklists", "metrics", "rollback", "stages", "console"]
+    static let topKeys = ["app", "image", "environments", "checklists", "metrics", "rollback", "stages", "console", "secrets"]
 
     /// Builds the pipeline, or returns nil when anything is wrong (the sink has the reasons).
     func build(_ root: Node) -> PipelineFile? {
@@ -47,14 +47,49 @@ final class PipelineBuilder {
         let rollback = reader["rollback"].map(rollbackPolicy) ?? .default
         let stages = require(reader, "stages").flatMap(stageList)
         let console = reader["console"].map(consoleSettings) ?? ConsoleSettings()
+        let secrets = reader["secrets"].map(secretSources) ?? SecretSources()
 
         PipelineValidator(sink: sink, references: references).validate()
         guard let app, let image, let environments, let checklists, let metrics, let rollback, let stages,
-              let console else {
+              let console, let secrets else {
             return nil
         }
-        return PipelineFile(app: app, image: image, environments: environments, checklists: checklists,
-                            metrics: metrics, rollback: rollback, stages: stages, console: console)
+        var file = PipelineFile(app: app, image: image, environments: environments, checklists: checklists,
+                                metrics: metrics, rollback: rollback, stages: stages, console: console)
+        file.secrets = secrets
+        return file
+    }
+
+    /// `secrets: { env: [NAME, ...], files: [PATH, ...] }`.
+    func secretSources(_ value: Value) -> SecretSources? {
+        guard let reader = mapping(value, context: "in 'secrets'", what: "a mapping with 'env' and 'files'") else { return nil }
+        checkKeys(reader, allowed: ["env", "files"])
+        var sources = SecretSources()
+        var failed = false
+        for (key, _) in [("env", 0), ("files", 1)] {
+            guard let list = reader[key] else { continue }
+            guard case .sequence(let items) = list.node else {
+                sink.error("'\(key)' in 'secrets' must be a list, got \(list.got)", at: list.position, path: list.path)
+                failed = true
+                continue
+            }
+            for (index, item) in items.enumerated() {
+                let entry = Value(node: item, path: list.path + "[\(index)]", label: "\(key)[\(index)]")
+                guard let text = string(entry) else { failed = true; continue }
+                let valid = key == "env"
+                    ? !text.isEmpty && text.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || $0 == "_" }
+                    : text.hasPrefix("/") && !text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+                guard valid else {
+                    sink.error(key == "env" ? "secret variable '\(Quote.clip(text))' must be a name of letters, digits and '_'"
+                                            : "secret file '\(Quote.clip(text))' must be an absolute path",
+                               at: entry.position, path: entry.path)
+                    failed = true
+                    continue
+                }
+                if key == "env" { sources.environment.append(text) } else { sources.files.append(text) }
+            }
+        }
+        return failed ? nil : sources
     }
 
     // MARK: - Names and the image

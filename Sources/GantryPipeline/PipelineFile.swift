@@ -19,6 +19,8 @@ public struct PipelineFile: Sendable, Equatable {
     public var stages: [StageSpec]
     /// The console's settings (`console:`), e.g. its theme.
     public var console: ConsoleSettings
+    /// Where the secrets to mask come from (`secrets:`): their values never reach the log.
+    public var secrets = SecretSources()
     /// The text this pipeline was read from, and the file's name ("" for a pipeline built in code):
     /// frozen into every deploy request, so a resume runs what was requested.
     public var source = ""
@@ -42,7 +44,7 @@ public struct PipelineFile: Sendable, Equatable {
     public static func == (lhs: PipelineFile, rhs: PipelineFile) -> Bool {
         lhs.app == rhs.app && lhs.image == rhs.image && lhs.environments == rhs.environments
             && lhs.checklists == rhs.checklists && lhs.metrics == rhs.metrics && lhs.rollback == rhs.rollback
-            && lhs.stages == rhs.stages && lhs.console == rhs.console
+            && lhs.stages == rhs.stages && lhs.console == rhs.console && lhs.secrets == rhs.secrets
     }
 
     // MARK: - Lookups
@@ -64,5 +66,17 @@ public struct PipelineFile: Sendable, Equatable {
         var values: [Placeholder: String] = [.version: version, .image: image.description]
         if let environment { values[.env] = environment }
         return values
+    }
+}
+
+/// The secrets a deploy must never show (`secrets: { env: [DB_URL, STRIPE_KEY], files: [/run/secrets/db] }`):
+/// names of the executor's environment variables and files whose values are masked in every
+/// output. The values are read by the executor when it runs; the file holds only the names.
+public struct SecretSources: Sendable, Equatable {
+    public var environment: [String] = []
+    public var files: [String] = []
+    public init(environment: [String] = [], files: [String] = []) {
+        self.environment = environment
+        self.files = files
     }
 }

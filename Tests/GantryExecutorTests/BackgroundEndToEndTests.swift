@@ -145,7 +145,7 @@ final class BackgroundEndToEndTests: XCTestCase {
 
         let resumed = try world.gantry("resume", id.rawValue)
         XCTAssertEqual(resumed.status, 0, resumed.stdout + resumed.stderr)
-        XCTAssertTrue(resumed.stdout.contains("resuming after an interruption"), resumed.stdout)
+        XCTAssertTrue(resumed.stdout.contains("after an interruption: finished stages are kept"), resumed.stdout)
         let deploy = try XCTUnwrap(try world.state().deploys[id])
         XCTAssertEqual(deploy.status, .succeeded)
         XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.3.0-slow")

@@ -6,7 +6,8 @@ import XCTest
 /// `gantry deploy` for real: the built binary, the real kubectl, `gantry sim` as the cluster.
 final class DeployEndToEndTests: XCTestCase {
     private func pipeline(_ world: World, context: String = "staging", environment: String = "staging",
-                          strategy: String, extra: String = "", stages: String, rollback: String = "") throws {
+                          strategy: String, extra: String = "", stages: String, rollback: String = "",
+                          verifySeconds: Int = 2) throws {
         let url = try world.serviceURL(context: context)
         try world.writePipeline("""
         app: web
@@ -16,6 +17,7 @@ final class DeployEndToEndTests: XCTestCase {
             kube: { context: \(context), namespace: web }
             strategy: \(strategy)
             health: { url: "\(url)/healthz", expect: 200 }
+            verify: { for: \(verifySeconds)s, interval: 1s }
         \(extra)
         metrics:
           error-rate: { probe: health, measure: error-ratio, warn: 0.02, critical: 0.05 }
@@ -118,26 +120,25 @@ final class DeployEndToEndTests: XCTestCase {
         XCTAssertEqual(deploy.status, .rolledBack)
     }
 
+    /// No monitor stage: the deploy stage's verification window catches the bad version.
     func testRollingBadVersionRollsBackAutomaticallyOnErrorRate() throws {
         let world = try World()
         try world.createApp(context: "staging")
         try world.createService(context: "staging")
-        try pipeline(world, strategy: "rolling", stages: """
-          - { id: deploy, deploy: staging }
-          - { id: watch, monitor: staging, for: 20s, needs: [deploy] }
-        """)
+        try pipeline(world, strategy: "rolling", stages: "  - { id: deploy, deploy: staging }", verifySeconds: 20)
         let result = try world.gantry("deploy", "staging", "--version", "1.1.0-bad", "--headless", "--sample-interval", "0.3")
         XCTAssertEqual(result.status, 2, result.stdout + result.stderr)
         XCTAssertTrue(result.stdout.contains("rollback requested: automatic (critical-metric)"), result.stdout)
         let deploy = try XCTUnwrap(try world.state().deploys[DeployID("staging-1.1.0-bad-1")])
         XCTAssertEqual(deploy.status, .rolledBack)
-        XCTAssertEqual(deploy.stages.map(\.status), [.succeeded, .failed])
-        XCTAssertTrue(deploy.stages[1].reason.hasPrefix("error-rate "), deploy.stages[1].reason)
-        XCTAssertTrue(deploy.stages[1].reason.contains("> critical 5.0%"), deploy.stages[1].reason)
+        XCTAssertEqual(deploy.stages.map(\.status), [.failed])
+        XCTAssertTrue(deploy.stages[0].reason.hasPrefix("error-rate "), deploy.stages[0].reason)
+        XCTAssertTrue(deploy.stages[0].reason.contains("> critical 5.0%"), deploy.stages[0].reason)
         XCTAssertEqual(deploy.rollback?.method, "kubectl rollout undo deployment/web")
         XCTAssertEqual(deploy.rollback?.succeeded, true)
         XCTAssertEqual(deploy.metrics["error-rate"]?.level, .critical)
         XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.0.0")
+        try world.assertStatusIsTheCluster(["staging": .init(context: "staging")], "after the automatic rollback")
     }
 
     func testBlueGreenBadVersionSwitchesBackAutomaticallyOnErrorRate() throws {

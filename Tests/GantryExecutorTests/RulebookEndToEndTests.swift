@@ -129,7 +129,10 @@ final class RulebookEndToEndTests: XCTestCase {
     func testARollbackLandsOnTheKnownGoodRevisionNotThePreviousOne() throws {
         let world = try World()
         try world.createApp(context: "staging", replicas: 2)
-        try world.writePipeline(stagingPipeline().replacingOccurrences(of: "deploy: staging }", with: "deploy: staging, timeout: 2s }"))
+        // This first file does not roll back a stuck rollout (a timeout is a progress failure
+        // otherwise), so the cluster is left to finish 1.4.0-slow on its own.
+        try world.writePipeline(stagingPipeline().replacingOccurrences(of: "deploy: staging }", with: "deploy: staging, timeout: 2s }")
+            + "\nrollback: { automatic: [critical-metric] }\n")
         XCTAssertEqual(try world.gantry("deploy", "staging", "--version", "1.1.0", "--headless").status, 0)
         let slow = try world.gantry("deploy", "staging", "--version", "1.4.0-slow", "--headless")
         XCTAssertEqual(slow.status, 1, slow.stdout + slow.stderr)
@@ -154,6 +157,23 @@ final class RulebookEndToEndTests: XCTestCase {
         XCTAssertEqual(deploy.rollback?.targetVersion, "1.1.0")
         XCTAssertEqual(deploy.rollback?.succeeded, true)
         try world.assertStatusIsTheCluster(["staging": .init(context: "staging")], "after the automatic rollback to the known-good revision")
+    }
+
+    /// A rollout still not done at the stage's timeout is stuck: a progress failure, rolled back
+    /// by the default policy to the known-good version (exit 2), and the status says so.
+    func testAStuckRolloutIsRolledBackAtTheStageTimeout() throws {
+        let world = try World()
+        try world.createApp(context: "staging", replicas: 2)
+        try world.writePipeline(stagingPipeline().replacingOccurrences(of: "deploy: staging }", with: "deploy: staging, timeout: 2s }"))
+        XCTAssertEqual(try world.gantry("deploy", "staging", "--version", "1.1.0", "--headless").status, 0)
+        let slow = try world.gantry("deploy", "staging", "--version", "1.4.0-slow", "--headless")
+        XCTAssertEqual(slow.status, 2, slow.stdout + slow.stderr)
+        XCTAssertTrue(slow.stdout.contains("rollout not complete within the stage's 2s timeout: "), slow.stdout)
+        XCTAssertTrue(slow.stdout.contains("rolled back to 1.1.0"), slow.stdout)
+        XCTAssertEqual(try world.kubectl("--context", "staging", "-n", "web", "rollout", "status", "deployment/web",
+                                         "--timeout=30s").status, 0)
+        XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.1.0")
+        try world.assertStatusIsTheCluster(["staging": .init(context: "staging")], "after the stuck rollout was rolled back")
     }
 
     /// Staging deployed as a stage of a production deploy: under staging's own lease, and

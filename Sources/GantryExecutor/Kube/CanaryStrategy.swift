@@ -16,11 +16,21 @@ struct CanaryStrategy: Strategy {
         guard let stable = DeploymentStatus(json: stableJSON) else {
             throw ExecutorError.refused("deployment/\(env.deployment) could not be read")
         }
-        let total = options.replicas ?? max(stable.desired, 1)
-        let manifest = try CanaryManifest.make(fromStable: stableJSON, name: canary, container: env.container,
-                                               image: context.image.tagged(context.version))
-        try await context.kube(context.kubectl.apply(file: manifest))
-        try? FileManager.default.removeItem(atPath: manifest)
+        // The stable's size before the deploy changed it is recorded on the canary before any
+        // change (annotation `gantry.dev/stable-replicas`): a resume after the executor died
+        // mid-canary, or a rollback, restores that size, never the half-scaled stable's.
+        let existing = try await context.kubeJSON(context.kubectl.getJSON("deployment", canary) + ["--ignore-not-found"])
+        // Only a canary of this very version is this deploy's own (a resume); an older one's record
+        // belongs to a deploy that ended.
+        let ours = CanaryManifest.image(existing, container: env.container) == context.image.tagged(context.version)
+        let recorded = ours ? CanaryManifest.recordedTotal(existing) : nil
+        let total = options.replicas ?? recorded ?? max(stable.desired, 1)
+        if recorded == nil {
+            let manifest = try CanaryManifest.make(fromStable: stableJSON, name: canary, container: env.container,
+                                                   image: context.image.tagged(context.version), total: total)
+            try await context.kube(context.kubectl.apply(file: manifest))
+            try? FileManager.default.removeItem(atPath: manifest)
+        }
         for percent in options.steps where percent < 100 {
             let replicas = CanaryOptions.canaryReplicas(percent: percent, of: total)
             try await context.kube(context.kubectl.scale(deployment: canary, replicas: replicas))
@@ -42,7 +52,8 @@ struct CanaryStrategy: Strategy {
     func rollback(_ context: StrategyContext, target: String?) async throws -> String {
         let env = context.environment
         let canary = "\(env.deployment)-canary"
-        let canaryStatus = DeploymentStatus(json: (try? await context.kubeJSON(context.kubectl.getJSON("deployment", canary))) ?? "")
+        let canaryJSON = (try? await context.kubeJSON(context.kubectl.getJSON("deployment", canary) + ["--ignore-not-found"])) ?? ""
+        let canaryStatus = DeploymentStatus(json: canaryJSON)
         let argv = context.kubectl.scale(deployment: canary, replicas: 0)
         if canaryStatus != nil { try await context.kube(argv) }
         let stable = DeploymentStatus(json: try await context.kubeJSON(context.kubectl.getJSON("deployment", env.deployment)))
@@ -56,7 +67,8 @@ struct CanaryStrategy: Strategy {
                 try await context.kube(context.kubectl.rolloutUndo(deployment: env.deployment))
             }
         }
-        let total = options.replicas ?? max((stable?.desired ?? 0) + (canaryStatus?.desired ?? 0), 1)
+        let total = options.replicas ?? CanaryManifest.recordedTotal(canaryJSON)
+            ?? max((stable?.desired ?? 0) + (canaryStatus?.desired ?? 0), 1)
         if stable?.desired != total {
             try await context.kube(context.kubectl.scale(deployment: env.deployment, replicas: total))
         }
@@ -72,7 +84,24 @@ struct CanaryStrategy: Strategy {
 /// Builds the canary Deployment from the stable one: same template, `track: canary` added to its
 /// selector and labels, the new image, no replicas yet.
 enum CanaryManifest {
-    static func make(fromStable json: String, name: String, container: String, image: String) throws -> String {
+    /// The annotation holding the stable's replica count before the canary began.
+    static let totalAnnotation = "gantry.dev/stable-replicas"
+
+    /// The stable's size recorded on an existing canary (`kubectl get -o json` output), if any.
+    static func recordedTotal(_ json: String) -> Int? {
+        guard let data = json.data(using: .utf8), !json.isEmpty,
+              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+              let annotations = (object["metadata"] as? [String: Any])?["annotations"] as? [String: Any],
+              let text = annotations[totalAnnotation] as? String, let total = Int(text), total > 0 else { return nil }
+        return total
+    }
+
+    /// The image of `container` in an existing canary's template, if any.
+    static func image(_ json: String, container: String) -> String? {
+        DeploymentStatus(json: json)?.containerImages[container]
+    }
+
+    static func make(fromStable json: String, name: String, container: String, image: String, total: Int) throws -> String {
         guard let data = json.data(using: .utf8),
               let stable = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
               var spec = stable["spec"] as? [String: Any],
@@ -103,7 +132,8 @@ enum CanaryManifest {
         let object: [String: Any] = [
             "apiVersion": "apps/v1", "kind": "Deployment",
             "metadata": ["name": name, "namespace": metadata["namespace"] ?? "default",
-                         "labels": (metadata["labels"] as? [String: Any] ?? [:]).merging(["track": "canary"]) { _, new in new }],
+                         "labels": (metadata["labels"] as? [String: Any] ?? [:]).merging(["track": "canary"]) { _, new in new },
+                         "annotations": [totalAnnotation: String(total)]],
             "spec": spec,
         ]
         let path = NSTemporaryDirectory() + "gantry-\(name)-\(UUID().uuidString).json"

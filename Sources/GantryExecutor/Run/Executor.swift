@@ -33,14 +33,7 @@ public final class Executor: @unchecked Sendable {
     /// cleanly: running commands are killed and the deploy ends `cancelled`.
     @discardableResult
     public func run(_ id: DeployID) async -> DeployStatus {
-        let recorder = Recorder(store: store, deploy: id, actor: settings.holder,
-                                redactor: Redactor(secrets: settings.secrets + Redactor.secretsFromEnvironment()),
-                                budget: settings.outputBudget, onEvent: onEvent)
         failureLock.withLock { failure = nil }
-        defer {
-            recorder.finish()
-            if let failed = recorder.recordingFailure { failureLock.withLock { failure = failed } }
-        }
         let deploy: DeployState, seq: Int64
         do {
             (deploy, seq) = try load(id)
@@ -50,11 +43,18 @@ public final class Executor: @unchecked Sendable {
         } catch {
             return .failed
         }
-        let pipeline: PipelineFile
-        switch Self.frozenPipeline(of: deploy) {
-        case .none: pipeline = self.pipeline  // requested before plans were frozen
-        case .some(.success(let frozen)): pipeline = frozen
-        case .some(.failure(let problem)):
+        let frozen = Self.frozenPipeline(of: deploy)
+        let pipeline: PipelineFile = if case .some(.success(let file)) = frozen { file } else { self.pipeline }
+        // Secrets declared by the frozen plan (and today's file) are masked with the executor's own.
+        let secrets = settings.secrets + Redactor.secretsFromEnvironment()
+            + Redactor.declared(pipeline.secrets) + Redactor.declared(self.pipeline.secrets)
+        let recorder = Recorder(store: store, deploy: id, actor: settings.holder, redactor: Redactor(secrets: secrets),
+                                budget: settings.outputBudget, onEvent: onEvent)
+        defer {
+            recorder.finish()
+            if let failed = recorder.recordingFailure { failureLock.withLock { failure = failed } }
+        }
+        if case .some(.failure(let problem)) = frozen {
             recorder.note(.deployFinished(outcome: .failed, reason: "the pipeline frozen into the request does not read: \(problem)"))
             return .failed
         }
@@ -92,7 +92,8 @@ public final class Executor: @unchecked Sendable {
         if deploy.status == .requested {
             recorder.note(.deployStarted)
         } else {
-            recorder.log("deploy", .system, "resuming after an interruption: finished stages are kept, unfinished ones re-checked")
+            recorder.log("deploy", .system, "adopted by \(settings.holder) after an interruption: finished stages are kept, "
+                + "unfinished ones re-checked")
         }
         await run.execute(watchingAfter: seq)
         return (try? load(id).0.status) ?? .failed
@@ -122,9 +123,22 @@ public final class Executor: @unchecked Sendable {
 }
 
 extension Redactor {
-    /// Secret-looking variables of this process's environment.
-    static func secretsFromEnvironment() -> [String] {
-        let markers = ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "CREDENTIAL", "PRIVATE"]
-        return ProcessInfo.processInfo.environment.filter { name, _ in markers.contains { name.uppercased().contains($0) } }.map(\.value)
+    /// Secret-looking variables of this process's environment: by name (`…TOKEN`, `…_KEY`,
+    /// `…PASSWORD`, `…DSN`…) when the value is long enough to be a secret (8 characters: a
+    /// `CACHE_KEY=web` must not mask the app's name everywhere), and any value that is a URL
+    /// carrying a password. Declared secrets (`secrets:`) are masked whatever their length.
+    static func secretsFromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        let markers = ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "CREDENTIAL", "PRIVATE", "_KEY", "DSN"]
+        return environment.filter { name, value in
+            (value.count >= 8 && markers.contains { name.uppercased().contains($0) }) || userinfo(in: value) != nil
+        }.map(\.value)
+    }
+
+    /// The values of the secrets a pipeline declares: its variables in this process's
+    /// environment, and its files' contents (unreadable files are skipped: a missing secret
+    /// cannot leak).
+    static func declared(_ sources: SecretSources, environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        sources.environment.compactMap { environment[$0] }
+            + sources.files.compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }
     }
 }

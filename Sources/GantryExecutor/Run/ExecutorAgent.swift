@@ -27,6 +27,17 @@ public final class ExecutorAgent: @unchecked Sendable {
         var state = GantryState()
         if let folded = try? StateSnapshot.state(of: store) { state = folded }
         for deploy in state.deploys where deploy.status == .requested { launch(deploy.id) }
+        adoptOrphans(state)
+        // Deploys whose executor died (its lease expired) are adopted: on start, and every few
+        // seconds after, since an executor can die at any time.
+        let adopter = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(max(1, (self?.settings.leaseSeconds ?? 30) / 3)))
+                guard let self, let state = try? StateSnapshot.state(of: self.store) else { continue }
+                self.adoptOrphans(state)
+            }
+        }
+        defer { adopter.cancel() }
         do {
             for try await event in store.subscribe(after: after ?? start) {
                 switch event.payload {
@@ -42,6 +53,17 @@ public final class ExecutorAgent: @unchecked Sendable {
         let tasks = lock.withLock { Array(running.values) }
         for task in tasks { task.cancel() }
         for task in tasks { await task.value }
+    }
+
+    /// Launches every unfinished, started deploy that no live executor holds: its executor died
+    /// (kill -9, a lost machine). The executor resumes it from its record; the log says who
+    /// adopted it.
+    private func adoptOrphans(_ state: GantryState) {
+        for deploy in state.deploys where deploy.status == .running || deploy.status == .rollingBack {
+            guard !isRunning(deploy.id) else { continue }
+            if let lease = state.environments[deploy.environment]?.lease, LeaseKeeper.isLive(lease, now: Date()) { continue }
+            launch(deploy.id)
+        }
     }
 
     private func isRunning(_ id: DeployID) -> Bool { lock.withLock { running[id] != nil } }

@@ -154,23 +154,38 @@ public final class Recorder: @unchecked Sendable {
         return onFailure
     }
 
-    /// Redacts and sanitizes every free-text field of a payload.
+    /// Redacts and sanitizes every free-text field of a payload. The switch names every kind (no
+    /// `default`), so a new kind cannot reach the store around the redactor.
     private func clean(_ payload: EventPayload) -> EventPayload {
         let safe = { (text: String) in SafeText.sanitize(self.redactor.redact(text)) }
         switch payload {
         case .stageStarted(let stage, let command): return .stageStarted(stage: stage, command: command.map { redactor.redact($0) })
         case .stageFailed(let stage, let reason): return .stageFailed(stage: stage, reason: safe(reason))
+        case .stageSkipped(let stage, let reason): return .stageSkipped(stage: stage, reason: safe(reason))
+        case .stageCancelled(let stage, let reason): return .stageCancelled(stage: stage, reason: safe(reason))
+        case .stageLogged(let stage, let stream, let line): return .stageLogged(stage: stage, stream: stream, line: safe(line))
         case .stageProgressed(let stage, let done, let total, let label):
             return .stageProgressed(stage: stage, done: done, total: total, label: safe(label))
         case .checklistItemVerified(let list, let item, let passed, let evidence):
             return .checklistItemVerified(checklist: list, item: item, passed: passed, evidence: safe(evidence))
+        case .checklistItemTicked(let list, let item, let note): return .checklistItemTicked(checklist: list, item: item, note: safe(note))
+        case .checklistItemUnticked(let list, let item, let note):
+            return .checklistItemUnticked(checklist: list, item: item, note: safe(note))
+        case .approvalGiven(let scope, let comment): return .approvalGiven(scope: scope, comment: safe(comment))
+        case .approvalRevoked(let scope, let comment): return .approvalRevoked(scope: scope, comment: safe(comment))
+        case .gateOpened(let gate, let reason): return .gateOpened(gate: gate, overrideReason: safe(reason))
         case .deployFinished(let outcome, let reason): return .deployFinished(outcome: outcome, reason: safe(reason))
+        case .cancelRequested(let reason): return .cancelRequested(reason: safe(reason))
+        case .rollbackRequested(let reason): return .rollbackRequested(reason: safe(reason))
+        case .rollbackStarted(let target, let method): return .rollbackStarted(targetVersion: target, method: safe(method))
         case .rollbackFinished(let ok, let version, let reason): return .rollbackFinished(succeeded: ok, version: version, reason: safe(reason))
         case .environmentObserved(let environment, let cause, var live, let deploy, let drift):
             live.image = safe(live.image)
             live.detail = safe(live.detail)
             return .environmentObserved(environment: environment, cause: cause, live: live, deploy: deploy, drift: safe(drift))
-        default: return payload
+        case .deployRequested, .deployStarted, .stageQueued, .stageSucceeded, .stageOutputOmitted, .metricSampled,
+             .thresholdCrossed, .environmentClaimed, .environmentVerified, .leaseAcquired, .leaseReleased, .unrecognized:
+            return payload  // names, numbers and versions: validated, no free text from outside
         }
     }
 }

@@ -1,0 +1,78 @@
+import Foundation
+import GantryCore
+import GantryTestSupport
+import XCTest
+
+/// Verified deploys and failures recovered, for real: the built binary, the real kubectl and
+/// `gantry sim` (with its faults).
+final class RecoveryEndToEndTests: XCTestCase {
+    /// The API server cuts every watch after 2 s; a rollout of 4 pods takes about 10 s. The
+    /// executor watches again each time and the deploy succeeds.
+    func testA2SecondWatchDropDoesNotFailA10SecondRollout() throws {
+        let world = try World(scenario: """
+        {"namespaces": ["web"], "timing": {"scheduleSeconds": 0.1, "startSeconds": 0.3, "readySeconds": 2.2,
+         "terminateSeconds": 0.1, "crashBackoffSeconds": 0.3}, "faults": {"watchDropSeconds": 2}}
+        """)
+        try world.createApp(context: "staging", replicas: 4)
+        try world.writePipeline("""
+        app: web
+        image: 127.0.0.1:5000/shop/web
+        environments:
+          staging: { kube: { context: staging, namespace: web }, strategy: rolling }
+        stages:
+          - { id: deploy, deploy: staging, timeout: 60s }
+        """)
+        let started = Date()
+        let result = try world.gantry("deploy", "staging", "--version", "1.1.0", "--headless")
+        let seconds = Date().timeIntervalSince(started)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertGreaterThan(seconds, 6, "the rollout outlasted several watch drops")
+        let again = result.stdout.components(separatedBy: "(the API server closed it)").count - 1
+        XCTAssertGreaterThanOrEqual(again, 2, result.stdout)
+        XCTAssertTrue(result.stdout.contains("; watching again"), result.stdout)
+        XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.1.0")
+        try world.assertStatusIsTheCluster(["staging": .init(context: "staging")], "after the rollout through watch drops")
+    }
+
+    /// No monitor stage: the verification window after the rolling rollout catches 1.1.0-bad (20%
+    /// of its requests fail), rolls it back automatically (exit 2), and 1.1.0-bad is never
+    /// known-good. A good version passes the window and is.
+    func testTheVerificationWindowCatchesABadRollingVersion() throws {
+        let world = try World()
+        try world.createApp(context: "staging")
+        try world.createService(context: "staging")
+        let url = try world.serviceURL(context: "staging")
+        try world.writePipeline("""
+        app: web
+        image: 127.0.0.1:5000/shop/web
+        environments:
+          staging:
+            kube: { context: staging, namespace: web }
+            strategy: rolling
+            health: { url: "\(url)/healthz", expect: 200 }
+            verify: { for: 6s, interval: 1s }
+        metrics:
+          error-rate: { probe: health, measure: error-ratio, warn: 0.02, critical: 0.05 }
+        stages:
+          - { id: deploy, deploy: staging }
+        """)
+        let good = try world.gantry("deploy", "staging", "--version", "1.1.0", "--headless")
+        XCTAssertEqual(good.status, 0, good.stdout + good.stderr)
+        XCTAssertTrue(good.stdout.contains("[deploy] verifying 1.1.0 on staging for 6s (metrics and health every 1s)"), good.stdout)
+        XCTAssertTrue(good.stdout.contains("[deploy] verified: 6s without a critical metric or a failed health check"), good.stdout)
+        XCTAssertEqual(try world.state().environments["staging"]?.knownGood, ["1.1.0"])
+
+        let started = Date()
+        let bad = try world.gantry("deploy", "staging", "--version", "1.2.0-bad", "--headless")
+        XCTAssertEqual(bad.status, 2, bad.stdout + bad.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 30)
+        XCTAssertTrue(bad.stdout.contains("rollback requested: automatic (critical-metric)"), bad.stdout)
+        XCTAssertTrue(bad.stdout.contains("rolled back to 1.1.0"), bad.stdout)
+        XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.1.0")
+        let state = try world.state()
+        XCTAssertEqual(state.environments["staging"]?.knownGood, ["1.1.0"], "1.2.0-bad was never verified")
+        let deploy = try XCTUnwrap(state.deploys[DeployID("staging-1.2.0-bad-2")])
+        XCTAssertTrue(deploy.stages[0].reason.hasPrefix("error-rate "), deploy.stages[0].reason)
+        try world.assertStatusIsTheCluster(["staging": .init(context: "staging")], "after the verification rolled 1.2.0-bad back")
+    }
+}
