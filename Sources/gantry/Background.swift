@@ -40,12 +40,20 @@ enum Background {
 /// Turns SIGINT/SIGTERM into a call, once, instead of killing the process.
 final class InterruptHandler: @unchecked Sendable {
     private var sources: [DispatchSourceSignal] = []
+    private static let firedLock = NSLock()
+    nonisolated(unsafe) private static var firedFlag = false
+
+    /// Whether SIGINT or SIGTERM arrived while a handler was installed: the command then exits 130.
+    static var fired: Bool { firedLock.withLock { firedFlag } }
 
     init(_ action: @escaping @Sendable () -> Void) {
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler(handler: action)
+            source.setEventHandler {
+                Self.firedLock.withLock { Self.firedFlag = true }
+                action()
+            }
             source.resume()
             sources.append(source)
         }

@@ -122,6 +122,7 @@ struct RunOptions: ParsableArguments {
         case .succeeded: 0
         case .rolledBack, .rollingBack: 2
         case .cancelled: 130
+        case .interrupted where InterruptHandler.fired: 130  // Ctrl-C/SIGTERM during the rollback
         default: 1
         }
     }

@@ -34,6 +34,8 @@ struct RollbackCommand: AsyncParsableCommand {
         let status = await run.execute(deploy.id, store: store, pipeline: pipeline, directory: options.pipelineDirectory, printAfter: before)
         let ok = try options.fold(store).deploys[deploy.id]?.rollback?.succeeded == true
         _ = status
+        // Ctrl-C or SIGTERM stopped the rollback where it was: the log says so; exit 130.
+        if InterruptHandler.fired, !ok { throw ExitCode(130) }
         throw ExitCode(ok ? 0 : 1)
     }
 }

@@ -76,3 +76,71 @@ final class RecoveryEndToEndTests: XCTestCase {
         try world.assertStatusIsTheCluster(["staging": .init(context: "staging")], "after the verification rolled 1.2.0-bad back")
     }
 }
+
+extension RecoveryEndToEndTests {
+    /// The API server hangs (SIGSTOP) during `gantry rollback`; SIGTERM stops it at once: exit
+    /// 130, and the log says the rollback was interrupted and how to finish it.
+    func testARollbackStoppedBySIGTERMAgainstAHungAPIServerExits130() throws {
+        let world = try World()
+        try world.createApp(context: "staging", replicas: 2)
+        try world.writePipeline("""
+        app: web
+        image: 127.0.0.1:5000/shop/web
+        environments:
+          staging: { kube: { context: staging, namespace: web }, strategy: rolling }
+        stages:
+          - { id: deploy, deploy: staging, timeout: 60s }
+        """)
+        XCTAssertEqual(try world.gantry("deploy", "staging", "--version", "1.1.0", "--headless").status, 0)
+        XCTAssertEqual(try world.gantry("deploy", "staging", "--version", "1.2.0", "--headless").status, 0)
+        kill(world.simPID, SIGSTOP)
+        defer { kill(world.simPID, SIGCONT) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: BuiltBinary.path("gantry"))
+        process.arguments = ["rollback", "staging", "--reason", "pager"]
+        process.currentDirectoryURL = URL(fileURLWithPath: world.directory)
+        process.environment = ProcessInfo.processInfo.environment.merging(world.environment) { _, new in new }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        sleep(2)
+        let signalled = Date()
+        process.terminate()  // SIGTERM
+        process.waitUntilExit()
+        XCTAssertLessThan(Date().timeIntervalSince(signalled), 8, "SIGTERM stops a rollback against a hung API server")
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, 130, text)
+        kill(world.simPID, SIGCONT)
+        let deploy = try XCTUnwrap(try world.state().deploys[DeployID("staging-1.2.0-2")])
+        XCTAssertEqual(deploy.rollback?.succeeded, false)
+        XCTAssertTrue(deploy.audit.contains { $0.text.contains("interrupted before it finished; run `gantry rollback staging` to finish it") },
+                      deploy.audit.map(\.text).joined(separator: "\n"))
+    }
+}
+
+extension RecoveryEndToEndTests {
+    /// A crash-looping version explains itself while the rollout runs (CrashLoopBackOff and the
+    /// last log line), long before its 10 s progress deadline ends it.
+    func testACrashLoopIsExplainedBeforeItsDeadline() throws {
+        let world = try World()
+        try world.createApp(context: "staging", replicas: 2, progressDeadline: 10)
+        try world.writePipeline("""
+        app: web
+        image: 127.0.0.1:5000/shop/web
+        environments:
+          staging: { kube: { context: staging, namespace: web }, strategy: rolling }
+        stages:
+          - { id: deploy, deploy: staging, timeout: 60s }
+        """)
+        let result = try world.gantry("deploy", "staging", "--version", "1.2.0-crashloop", "--headless")
+        XCTAssertEqual(result.status, 2, result.stdout + result.stderr)
+        let explained = try XCTUnwrap(result.stdout.range(of: "[deploy] not ready yet: "), result.stdout)
+        let deadline = try XCTUnwrap(result.stdout.range(of: "rollout exceeded its progress deadline"), result.stdout)
+        XCTAssertLessThan(explained.lowerBound, deadline.lowerBound, "explained before the deadline:\n\(result.stdout)")
+        let line = result.stdout[explained.lowerBound...].prefix { $0 != "\n" }
+        XCTAssertTrue(line.contains("CrashLoopBackOff") || line.contains("restarts"), String(line))
+        let deploy = try XCTUnwrap(try world.state().deploys[DeployID("staging-1.2.0-crashloop-1")])
+        XCTAssertTrue(deploy.stages[0].log.lines.contains { $0.text.hasPrefix("not ready yet: ") })
+    }
+}

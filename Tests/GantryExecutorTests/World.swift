@@ -11,6 +11,8 @@ final class World {
     let directory: String
     let kubeconfig: String
     private let sim: Process
+    /// The simulator's pid (SIGSTOP makes a hung API server).
+    var simPID: Int32 { sim.processIdentifier }
     var environment: [String: String]
 
     static let kubectl = "/usr/bin/kubectl"

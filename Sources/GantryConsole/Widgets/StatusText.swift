@@ -84,7 +84,8 @@ public enum StatusText {
     static func criticalMetric(_ deploy: DeployState) -> String? {
         for name in deploy.metricOrder {
             guard let series = deploy.metrics[name], series.level == .critical, let value = series.latest else { continue }
-            return "\(name) \(TextFormat.value(value)) > critical \(TextFormat.value(series.crossedThreshold))"
+            let comparison = series.lowerIsWorse ? "at or below" : ">"
+            return "\(name) \(TextFormat.value(value)) \(comparison) critical \(TextFormat.value(series.crossedThreshold))"
         }
         return nil
     }

@@ -117,7 +117,8 @@ final class MetricAnalyzer: @unchecked Sendable {
                 try recorder.record(.thresholdCrossed(metric: metric.name, level: level, value: value, threshold: threshold))
             }
             if level == .critical, stopOnCritical {
-                throw ExecutorError.criticalMetric(metric: metric.name, value: value, threshold: metric.critical ?? 0)
+                throw ExecutorError.criticalMetric(metric: metric.name, value: value, threshold: metric.critical ?? 0,
+                                                   lowerIsWorse: metric.direction == .lowerIsWorse)
             }
         }
     }
@@ -143,9 +144,10 @@ final class MetricAnalyzer: @unchecked Sendable {
             let kubectl = Kubectl(context: environment.kube.context, namespace: environment.kube.namespace)
             switch measure {
             case .readyReplicas:
-                guard let (result, lines) = try? await runner.collect(ProcessCommand(kubectl.getJSON("deployment", environment.deployment), timeout: 10)),
-                      result.succeeded, let status = DeploymentStatus(json: lines.joined(separator: "\n")) else { return nil }
-                return Double(status.ready)
+                // What serves: the live colour (blue-green), stable and canary together (canary).
+                let reader = LiveReader(runner: runner, environment: environment, image: pipeline.image, timeout: 10)
+                guard let ready = try? await reader.readyServing() else { return nil }
+                return Double(ready)
             case .restarts:
                 guard let (result, lines) = try? await runner.collect(ProcessCommand(kubectl.pods(selector: "app=\(environment.deployment)"), timeout: 10)),
                       result.succeeded else { return nil }

@@ -13,22 +13,32 @@ struct LiveReader: Sendable {
 
     var kubectl: Kubectl { Kubectl(context: environment.kube.context, namespace: environment.kube.namespace) }
 
-    func read() async throws -> LiveState {
+    func read() async throws -> LiveState { try await reading().live }
+
+    /// Pods ready among those that serve: the live colour's (blue-green), stable's and the
+    /// canary's together (canary), the Deployment's (rolling).
+    func readyServing() async throws -> Int {
+        let (live, canaryReady) = try await reading()
+        return live.ready + canaryReady
+    }
+
+    private func reading() async throws -> (live: LiveState, canaryReady: Int) {
         let env = environment
         switch env.strategy {
         case .rolling:
-            return state(of: try await deployment(env.deployment), detail: "")
+            return (state(of: try await deployment(env.deployment), detail: ""), 0)
         case .blueGreen(let options):
             let colour = try BlueGreenStrategy.serviceColour(try await json(kubectl.getJSON("service", options.service)),
                                                                   service: options.service, label: options.colourLabel).colour
-            return state(of: try await deployment("\(env.deployment)-\(colour)"), detail: "colour \(colour)")
+            return (state(of: try await deployment("\(env.deployment)-\(colour)"), detail: "colour \(colour)"), 0)
         case .canary(let options):
             let stable = try await deployment(env.deployment)
             let canary = try await optionalDeployment("\(env.deployment)-canary")
-            guard let canary, canary.desired > 0 else { return state(of: stable, detail: "") }
+            guard let canary, canary.desired > 0 else { return (state(of: stable, detail: ""), 0) }
             let canaryImage = canary.containerImages[env.container] ?? canary.images.first ?? ""
             let total = options.replicas ?? (stable.desired + canary.desired)
-            return state(of: stable, detail: "canary \(canary.desired) of \(total) on \(version(of: canaryImage) ?? canaryImage)")
+            return (state(of: stable, detail: "canary \(canary.desired) of \(total) on \(version(of: canaryImage) ?? canaryImage)"),
+                    canary.ready)
         }
     }
 

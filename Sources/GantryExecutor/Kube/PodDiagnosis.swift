@@ -12,6 +12,15 @@ public enum PodDiagnosis {
         var lastLog = ""
         var restarts = 0
         for pod in items {
+            let podStatus = pod["status"] as? [String: Any] ?? [:]
+            // Pending and not scheduled: the scheduler says why (no node fits, a quota...).
+            if podStatus["phase"] as? String == "Pending",
+               let unscheduled = (podStatus["conditions"] as? [[String: Any]] ?? []).first(where: {
+                   $0["type"] as? String == "PodScheduled" && $0["status"] as? String == "False" }) {
+                let reason = "Pending (" + ((unscheduled["message"] as? String) ?? (unscheduled["reason"] as? String) ?? "unscheduled") + ")"
+                if reasons[reason] == nil { order.append(reason) }
+                reasons[reason, default: 0] += 1
+            }
             let statuses = (pod["status"] as? [String: Any])?["containerStatuses"] as? [[String: Any]] ?? []
             for status in statuses {
                 restarts += (status["restartCount"] as? NSNumber)?.intValue ?? 0

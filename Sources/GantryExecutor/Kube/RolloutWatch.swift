@@ -22,6 +22,12 @@ struct RolloutWatch {
     var expectedImage: String?
     /// The longest pause between two watches.
     var maxBackoff: Double = 2
+    /// Why pods are not ready (CrashLoopBackOff with the last log line, ImagePullBackOff, Pending
+    /// and why): asked every `diagnosisInterval` seconds while the rollout is not complete, each
+    /// new answer logged and shown in the stage's progress, so a stuck rollout explains itself
+    /// before its deadline.
+    var diagnose: (@Sendable () async -> String?)?
+    var diagnosisInterval: Double = 2
 
     /// Returns the final status, or throws `.progressDeadline` / `.rolloutStuck`; cancelling the
     /// calling task stops the watch (and its kubectl) at once.
@@ -31,6 +37,22 @@ struct RolloutWatch {
         let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
         var backoff = 0.2
         var watches = 0
+        let diagnosis = diagnose.map { diagnose in
+            Task { [recorder, stage, label, interval = diagnosisInterval] in
+                var last = ""
+                while true {
+                    try await Task.sleep(for: .milliseconds(Int(interval * 1000)))
+                    if box.isDone { return }
+                    guard let why = await diagnose(), why != last else { continue }
+                    last = why
+                    recorder.log(stage, .system, "not ready yet: \(why)")
+                    let status = box.last
+                    recorder.note(.stageProgressed(stage: stage, done: status?.newReady ?? 0, total: status?.desired ?? 0,
+                                                   label: "\(label) — \(why)"))
+                }
+            }
+        }
+        defer { diagnosis?.cancel() }
         while true {
             let remaining = deadline - ContinuousClock.now
             let seconds = Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18

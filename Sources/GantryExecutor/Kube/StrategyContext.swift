@@ -47,6 +47,15 @@ struct StrategyContext: Sendable {
         return lines.joined(separator: "\n")
     }
 
+    /// Runs a read-only kubectl whose JSON output is parsed and not logged at all (periodic reads).
+    func quietJSON(_ argv: [String]) async throws -> String {
+        let (result, lines) = try await runner.collect(ProcessCommand(argv, timeout: min(timeout, 10)))
+        guard result.succeeded else {
+            throw ExecutorError.commandFailed(command: ShellQuote.join(argv), status: result.status, lastLine: "")
+        }
+        return lines.joined(separator: "\n")
+    }
+
     /// Follows `deployment`'s rollout; on a stuck rollout, explains what the pods are doing.
     /// With `expecting`, statuses whose pod template does not run that image yet are ignored, so
     /// the watch may start before the change that starts the rollout.
@@ -56,6 +65,10 @@ struct StrategyContext: Sendable {
                                      deployment: deployment, timeout: timeout)
             watch.label = label
             watch.expectedImage = image
+            watch.diagnose = { [self] in
+                guard let pods = try? await quietJSON(kubectl.pods(selector: "app=\(environment.deployment)")) else { return nil }
+                return PodDiagnosis.explain(podListJSON: pods)
+            }
             return try await watch.run()
         } catch let error as ExecutorError {
             throw await explained(error, deployment: deployment)

@@ -107,6 +107,14 @@ final class DeployRun: @unchecked Sendable {
                 recorder.note(.deployFinished(outcome: .rolledBack, reason: failure ?? reason))
             }
         } catch {
+            if error is CancellationError || Task.isCancelled {
+                // Stopped by the operator (Ctrl-C, SIGTERM): what is live was recorded step by
+                // step; a new `gantry rollback` finishes the job.
+                let next = "run `gantry rollback \(deploy.environment)` to finish it"
+                recorder.note(.rollbackFinished(succeeded: false, version: "", reason: "interrupted before it finished; \(next)"))
+                if finish { recorder.note(.deployFinished(outcome: .interrupted, reason: "rollback interrupted; \(next)")) }
+                return
+            }
             recorder.note(.rollbackFinished(succeeded: false, version: "", reason: "\(error)"))
             if finish {
                 recorder.note(.deployFinished(outcome: .failed, reason: "rollback failed: \(error)"))
@@ -127,8 +135,12 @@ final class DeployRun: @unchecked Sendable {
             lease = keeper
         }
         defer { lease?.release() }
-        let stage = pipeline.deployStage(for: step.environment)?.id ?? "rollback"
-        let context = strategyContext(stage: stage, environment: environment)
+        let stageSpec = pipeline.deployStage(for: step.environment)
+        let stage = stageSpec?.id ?? "rollback"
+        // Each kubectl of the rollback has the deploy stage's timeout (a hung API server does not
+        // hold a rollback for the default 10 minutes per command).
+        let context = strategyContext(stage: stage, environment: environment,
+                                      timeout: stageSpec?.timeoutSeconds.map(Double.init))
         let method = try await Strategies.of(environment).rollback(context, target: step.to)
         recorder.log(stage, .system, "rollback of \(step.environment) done: \(method)")
         await observe(environment, cause: .rolledBack, stage: stage)
