@@ -10,7 +10,7 @@ final class RecoveryEndToEndTests: XCTestCase {
     /// executor watches again each time and the deploy succeeds.
     func testA2SecondWatchDropDoesNotFailA10SecondRollout() throws {
         let world = try World(scenario: """
-        {"namespaces": ["web"], "timing": {"scheduleSeconds": 0.1, "startSeconds": 0.3, "readySeconds": 2.2,
+        {"namespaces": ["web"], "timing": {"scheduleSeconds": 0.1, "startSeconds": 0.3, "readySeconds": 4.5,
          "terminateSeconds": 0.1, "crashBackoffSeconds": 0.3}, "faults": {"watchDropSeconds": 2}}
         """)
         try world.createApp(context: "staging", replicas: 4)
