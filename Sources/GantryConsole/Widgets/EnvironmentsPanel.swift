@@ -1,8 +1,8 @@
 import GantryCore
 
 /// The environments: the version live in each (what kubectl last showed there, whichever deploy
-/// put it there — also a stage of another environment's deploy), the state of the deploy that
-/// matters there (the one in progress, else the one that put the live version there), and
+/// put it there — also a stage of another environment's deploy), the state of its newest deploy
+/// (or of another environment's deploy in progress that changed it on the way), and
 /// "drift" when a reconcile found something Gantry did not put there.
 public enum EnvironmentsPanel {
     public static func draw(_ buffer: inout CellBuffer, _ rect: Rect, model: ConsoleModel, theme: Theme, focused: Bool) {
@@ -35,7 +35,14 @@ public enum EnvironmentsPanel {
                            maxWidth: inner.maxX - x)
                 continue
             }
-            guard let deploy = Rulebook.deployToRollBack(name, model.state) else {
+            // The newest deploy to it, unless another environment's deploy in progress changed it
+            // on the way (production's deploy put a version on staging and waits at its gate).
+            var latest = model.state.latestDeploy(in: name)
+            if let by = model.state.environments[name]?.liveBy, let other = model.state.deploys[by],
+               other.environment != name, !other.status.isFinished {
+                latest = other
+            }
+            guard let deploy = latest else {
                 buffer.put(live ?? "-", x: x, y: y, style: isSelected && focused ? base : theme[live == nil ? .muted : .text],
                            maxWidth: inner.maxX - x)
                 continue
