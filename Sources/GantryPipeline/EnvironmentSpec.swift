@@ -21,6 +21,9 @@ public struct EnvironmentSpec: Sendable, Equatable {
     public var requires: [String]
     /// How a deploy here is verified after its rollout (`verify:`).
     public var verify: VerifyWindow
+    /// The Service and URL that reach only the new version before it takes traffic (blue-green:
+    /// the idle colour), for the checks before the switch (`preview:`).
+    public var preview: PreviewEndpoint?
 
     /// Creates an environment.
     public init(name: String, kube: KubeTarget, deployment: String, container: String,
@@ -71,6 +74,19 @@ public struct VerifyWindow: Sendable, Equatable {
         self.seconds = seconds
         self.interval = interval
         self.healthSuccesses = healthSuccesses
+    }
+}
+
+/// A Service Gantry points at the new version alone (`preview: { service: web-preview, url: http://… }`),
+/// and the base URL that reaches it: the health check and the health-probe metrics are run
+/// against it (the health URL's path on this base) before the new version takes traffic.
+public struct PreviewEndpoint: Sendable, Equatable {
+    public var service: String
+    public var url: Template
+
+    public init(service: String, url: Template) {
+        self.service = service
+        self.url = url
     }
 }
 

@@ -3,7 +3,7 @@ import Yams
 
 extension PipelineBuilder {
     static let environmentKeys = ["kube", "deployment", "container", "strategy", "blue-green", "canary",
-                                  "health", "approvals", "requires", "verify"]
+                                  "health", "approvals", "requires", "verify", "preview"]
 
     /// Reads `environments:`, a non-empty mapping of name to environment.
     func environmentList(_ value: Value, app: String?) -> [EnvironmentSpec]? {
@@ -43,11 +43,14 @@ extension PipelineBuilder {
         let approvals = reader["approvals"].map { approvalPolicy($0, environment: name) } ?? .notRequired
         let requires = reader["requires"].map { requiredEnvironments($0, environment: name) } ?? []
         let verify = reader["verify"].map { verifyWindow($0, environment: name) } ?? .standard
+        let preview = reader["preview"].map { previewEndpoint($0, environment: name, strategy: strategy) }
         guard let kube, let deployment, let container, let strategy, let approvals, let requires, let verify,
-              health.map({ $0 != nil }) ?? true else { return nil }
-        return EnvironmentSpec(name: name, kube: kube, deployment: deployment, container: container,
-                               strategy: strategy, health: health ?? nil, approvals: approvals, requires: requires,
-                               verify: verify)
+              health.map({ $0 != nil }) ?? true, preview.map({ $0 != nil }) ?? true else { return nil }
+        var spec = EnvironmentSpec(name: name, kube: kube, deployment: deployment, container: container,
+                                   strategy: strategy, health: health ?? nil, approvals: approvals, requires: requires,
+                                   verify: verify)
+        spec.preview = preview ?? nil
+        return spec
     }
 
     private func kubeTarget(_ value: Value, environment: String) -> KubeTarget? {
@@ -73,6 +76,21 @@ extension PipelineBuilder {
             return nil
         }
         return text
+    }
+
+    /// `preview: { service: NAME, url: http://… }`, for blue-green only.
+    private func previewEndpoint(_ value: Value, environment: String, strategy: DeployStrategy?) -> PreviewEndpoint? {
+        let context = "in 'preview' of environment '\(Quote.clip(environment))'"
+        guard let reader = mapping(value, context: context, what: "a mapping with 'service' and 'url'") else { return nil }
+        checkKeys(reader, allowed: ["service", "url"])
+        let service = require(reader, "service").flatMap { name($0, what: "service name", rule: .subdomain) }
+        let url = require(reader, "url").flatMap(httpURL)
+        if let strategy, strategy.name != "blue-green" {
+            sink.error("'preview' needs strategy blue-green \(context) (it is \(strategy.name))", at: value.position, path: value.path)
+            return nil
+        }
+        guard let service, let url else { return nil }
+        return PreviewEndpoint(service: service, url: url)
     }
 
     /// `verify: off`, or `verify: { for: 30s, interval: 1s, health-successes: 3 }` (each optional).

@@ -144,3 +144,73 @@ extension RecoveryEndToEndTests {
         XCTAssertTrue(deploy.stages[0].log.lines.contains { $0.text.hasPrefix("not ready yet: ") })
     }
 }
+
+extension RecoveryEndToEndTests {
+    /// Blue-green with a preview Service: 1.1.0-bad is checked through it on the idle colour and
+    /// fails there, so the live Service never points at it (watched all along); exit 2, blue
+    /// still serves 1.0.0. A good version passes the preview and is switched to.
+    func testBlueGreenChecksTheIdleColourBeforeTheSwitch() throws {
+        let world = try World()
+        try world.createApp(context: "prod", replicas: 2, name: "web-blue", labels: "app: web, colour: blue")
+        try world.createApp(context: "prod", replicas: 2, name: "web-green", labels: "app: web, colour: green")
+        try world.createService(context: "prod", selector: "app: web, colour: blue")
+        try world.createService(context: "prod", selector: "app: web, colour: blue", name: "web-preview")
+        let live = try world.serviceURL(context: "prod"), preview = try world.serviceURL(context: "prod", name: "web-preview")
+        try world.writePipeline("""
+        app: web
+        image: 127.0.0.1:5000/shop/web
+        environments:
+          production:
+            kube: { context: prod, namespace: web }
+            strategy: blue-green
+            blue-green: { service: web }
+            preview: { service: web-preview, url: "\(preview)" }
+            health: { url: "\(live)/healthz" }
+            verify: { for: 4s, interval: 1s }
+        metrics:
+          error-rate: { probe: health, measure: error-ratio, warn: 0.02, critical: 0.05 }
+        stages:
+          - { id: production, deploy: production }
+        """)
+        let selector = { try world.kubectl("--context", "prod", "-n", "web", "get", "service", "web", "-o",
+                                           "jsonpath={.spec.selector.colour}").stdout }
+        let seen = SeenColours()
+        let environment = world.environment
+        let watcher = Thread {
+            while !seen.stopped {
+                if let result = try? BuiltBinary.runPath(World.kubectl, ["--context", "prod", "-n", "web", "get", "service", "web", "-o",
+                                                                         "jsonpath={.spec.selector.colour}"], environment: environment) {
+                    seen.add(result.stdout)
+                }
+                usleep(100_000)
+            }
+        }
+        watcher.start()
+        let bad = try world.gantry("deploy", "production", "--version", "1.1.0-bad", "--headless")
+        seen.stop()
+        XCTAssertEqual(bad.status, 2, bad.stdout + bad.stderr)
+        XCTAssertTrue(bad.stdout.contains("service/web-preview selects green: checking 1.1.0-bad before service/web switches to it"),
+                      bad.stdout)
+        XCTAssertFalse(bad.stdout.contains("service/web now selects"), bad.stdout)
+        XCTAssertEqual(seen.colours, ["blue"], "the live Service never pointed at the bad colour")
+        XCTAssertEqual(try selector(), "blue")
+        XCTAssertEqual(try world.image("web-blue", context: "prod"), "127.0.0.1:5000/shop/web:1.0.0")
+
+        let good = try world.gantry("deploy", "production", "--version", "1.2.0", "--headless")
+        XCTAssertEqual(good.status, 0, good.stdout + good.stderr)
+        XCTAssertTrue(good.stdout.contains("verifying 1.2.0 through service/web-preview for 4s, before it takes traffic"), good.stdout)
+        XCTAssertEqual(try selector(), "green")
+        try world.assertStatusIsTheCluster(["production": .init(context: "prod", blueGreenService: "web")], "after the good switch")
+    }
+}
+
+/// Colours the live Service was seen selecting, from a polling thread.
+private final class SeenColours: @unchecked Sendable {
+    private let lock = NSLock()
+    private var set: [String] = []
+    private var done = false
+    var colours: [String] { lock.withLock { set } }
+    var stopped: Bool { lock.withLock { done } }
+    func add(_ colour: String) { lock.withLock { if !colour.isEmpty, !set.contains(colour) { set.append(colour) } } }
+    func stop() { lock.withLock { done = true } }
+}

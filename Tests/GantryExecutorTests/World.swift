@@ -99,12 +99,12 @@ final class World {
         guard rolled.status == 0 else { throw Failure("rollout of \(name) failed: \(rolled.stdout)\(rolled.stderr)") }
     }
 
-    func createService(context: String, selector: String = "app: web") throws {
-        let path = directory + "/service-\(context).yaml"
+    func createService(context: String, selector: String = "app: web", name: String = "web") throws {
+        let path = directory + "/service-\(name)-\(context).yaml"
         try """
         apiVersion: v1
         kind: Service
-        metadata: {name: web, namespace: web}
+        metadata: {name: \(name), namespace: web}
         spec:
           selector: {\(selector)}
           ports: [{port: 80}]
@@ -114,18 +114,18 @@ final class World {
     }
 
     /// The loopback address of service `web/web` in `context`, from the simulator's endpoints file.
-    func serviceURL(context: String) throws -> String {
+    func serviceURL(context: String, name: String = "web") throws -> String {
         for _ in 0..<100 {
             if let data = FileManager.default.contents(atPath: directory + "/sim-endpoints.json"),
                let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
                let clusters = object["clusters"] as? [String: Any],
                let cluster = clusters[context] as? [String: Any],
-               let services = cluster["services"] as? [String: String], let url = services["web/web"] {
+               let services = cluster["services"] as? [String: String], let url = services["web/\(name)"] {
                 return url
             }
             usleep(20_000)
         }
-        throw Failure("no endpoint for service web/web in \(context)")
+        throw Failure("no endpoint for service web/\(name) in \(context)")
     }
 
     func writePipeline(_ text: String) throws {

@@ -16,12 +16,16 @@ final class MetricAnalyzer: @unchecked Sendable {
     let interval: Double
     let requestsPerSample: Int
     let prometheusURL: String
+    /// When set (a preview endpoint's base URL), the health check and health probes go there:
+    /// the health URL's path on this base.
+    let base: String?
     private let probe = HTTPProbe(timeout: 5)
     private let lock = NSLock()
     private var levels: [String: ThresholdLevel] = [:]
 
     init(pipeline: PipelineFile, environment: EnvironmentSpec, version: String, recorder: Recorder,
-         runner: any ProcessRunner, interval: Double, requestsPerSample: Int = 20, prometheusURL: String) {
+         runner: any ProcessRunner, interval: Double, requestsPerSample: Int = 20, prometheusURL: String, base: String? = nil) {
+        self.base = base
         self.pipeline = pipeline
         self.environment = environment
         self.version = version
@@ -53,7 +57,7 @@ final class MetricAnalyzer: @unchecked Sendable {
     /// answers in a row, within twice as many tries (one answer in three is not healthy).
     func healthProblem(successes: Int = VerifyWindow.standard.healthSuccesses) async -> String? {
         guard let health = environment.health else { return nil }
-        let url = expand(health.url)
+        let url = healthURL(health)
         let needed = max(1, successes), limit = 2 * max(1, successes)
         var inARow = 0, good = 0, tries = 0
         var last = 0
@@ -86,7 +90,7 @@ final class MetricAnalyzer: @unchecked Sendable {
             try Task.checkCancellation()
             try await sampleOnce(stopOnCritical: true)
             if let health = environment.health {
-                let url = expand(health.url)
+                let url = healthURL(health)
                 let status = await probe.get(url).status
                 healthFailures = status == health.expect ? 0 : healthFailures + 1
                 if healthFailures >= 2 {
@@ -130,7 +134,7 @@ final class MetricAnalyzer: @unchecked Sendable {
             switch target {
             case .health:
                 guard let health = environment.health else { return nil }
-                url = expand(health.url)
+                url = healthURL(health)
             case .url(let template):
                 url = expand(template)
             }
@@ -156,6 +160,14 @@ final class MetricAnalyzer: @unchecked Sendable {
         case .prometheus(let query):
             return await PrometheusQuery(baseURL: prometheusURL).scalar(expand(query))
         }
+    }
+
+    /// The health check's URL, on the preview base when there is one.
+    private func healthURL(_ health: HealthCheck) -> String {
+        let url = expand(health.url)
+        guard let base, let scheme = url.range(of: "://") else { return url }
+        let path = url[scheme.upperBound...].firstIndex(of: "/").map { String(url[$0...]) } ?? "/"
+        return (base.hasSuffix("/") ? String(base.dropLast()) : base) + path
     }
 
     private func expand(_ template: Template) -> String {

@@ -22,6 +22,16 @@ struct BlueGreenStrategy: Strategy {
             try await context.kube(context.kubectl.scale(deployment: idleName, replicas: replicas))
         }
         _ = try await context.watch(idleName, label: "\(idle) pods ready")
+        if let preview = env.preview {
+            // The new colour is checked through its own Service before the live one points at it:
+            // a bad version never takes traffic.
+            var previewSelector = selector
+            previewSelector[options.colourLabel] = idle
+            try await context.kube(context.kubectl.patchService(preview.service, selector: previewSelector))
+            context.recorder.log(context.stage, .system, "service/\(preview.service) selects \(idle): checking \(context.version) "
+                + "before service/\(options.service) switches to it")
+            try await context.checkPreview()
+        }
         var switched = selector
         switched[options.colourLabel] = idle
         try await context.kube(context.kubectl.patchService(options.service, selector: switched))

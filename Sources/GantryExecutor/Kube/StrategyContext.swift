@@ -14,6 +14,9 @@ struct StrategyContext: Sendable {
     /// Samples the pipeline's metrics for `seconds`; throws `.criticalMetric` when one turns critical
     /// and the policy rolls back on it.
     let analyse: @Sendable (_ seconds: Double) async throws -> Void
+    /// Checks the new version through the environment's preview endpoint before it takes
+    /// traffic (health N in a row, then the verification window); throws when it fails.
+    var checkPreview: @Sendable () async throws -> Void = {}
 
     var kubectl: Kubectl { Kubectl(context: environment.kube.context, namespace: environment.kube.namespace) }
 

@@ -241,18 +241,32 @@ final class DeployRun: @unchecked Sendable {
         let environment = environment ?? self.environment
         let analyzer = analyzer(for: environment)
         let policy = pipeline.rollback
-        return StrategyContext(runner: executor.runner, recorder: recorder, stage: stage, environment: environment,
-                               image: pipeline.image, version: deploy.version, timeout: timeout ?? settings.defaultTimeout,
-                               analyse: { seconds in
-                                   try await analyzer.analyse(seconds: seconds, stopOnCritical: policy.rollsBack(on: .criticalMetric),
-                                                              stopOnHealth: policy.rollsBack(on: .failedHealth))
-                               })
+        var context = StrategyContext(runner: executor.runner, recorder: recorder, stage: stage, environment: environment,
+                                      image: pipeline.image, version: deploy.version, timeout: timeout ?? settings.defaultTimeout,
+                                      analyse: { seconds in
+                                          try await analyzer.analyse(seconds: seconds, stopOnCritical: policy.rollsBack(on: .criticalMetric),
+                                                                     stopOnHealth: policy.rollsBack(on: .failedHealth))
+                                      })
+        if let preview = environment.preview {
+            let previewAnalyzer = self.analyzer(for: environment, base: expand(preview.url, environment: environment.name))
+            let recorder = self.recorder, version = deploy.version
+            context.checkPreview = {
+                if let problem = await previewAnalyzer.healthProblem(successes: environment.verify.healthSuccesses) {
+                    throw ExecutorError.healthFailed("through service/\(preview.service), before the switch: \(problem)")
+                }
+                guard environment.verify.seconds > 0, previewAnalyzer.hasSignals else { return }
+                recorder.log(stage, .system, "verifying \(version) through service/\(preview.service) for \(environment.verify.seconds)s, "
+                    + "before it takes traffic")
+                try await previewAnalyzer.verify(environment.verify, stage: stage)
+            }
+        }
+        return context
     }
 
-    func analyzer(for environment: EnvironmentSpec? = nil) -> MetricAnalyzer {
+    func analyzer(for environment: EnvironmentSpec? = nil, base: String? = nil) -> MetricAnalyzer {
         MetricAnalyzer(pipeline: pipeline, environment: environment ?? self.environment, version: deploy.version,
                        recorder: recorder, runner: executor.runner, interval: settings.sampleInterval,
-                       prometheusURL: settings.prometheusURL)
+                       prometheusURL: settings.prometheusURL, base: base)
     }
 
     func expand(_ template: Template, environment: String?) -> String {
