@@ -21,8 +21,8 @@ public struct EnvironmentSpec: Sendable, Equatable {
     public var requires: [String]
     /// How a deploy here is verified after its rollout (`verify:`).
     public var verify: VerifyWindow
-    /// The Service and URL that reach only the new version before it takes traffic (blue-green:
-    /// the idle colour), for the checks before the switch (`preview:`).
+    /// The Service and URL that reach only the new version (blue-green: the idle colour, checked
+    /// before the switch; canary: the canary's pods, analysed on their own traffic) (`preview:`).
     public var preview: PreviewEndpoint?
 
     /// Creates an environment.

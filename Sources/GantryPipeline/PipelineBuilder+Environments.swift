@@ -78,15 +78,17 @@ extension PipelineBuilder {
         return text
     }
 
-    /// `preview: { service: NAME, url: http://… }`, for blue-green only.
+    /// `preview: { service: NAME, url: http://… }`, for blue-green (the idle colour) and canary (the
+    /// canary's pods).
     private func previewEndpoint(_ value: Value, environment: String, strategy: DeployStrategy?) -> PreviewEndpoint? {
         let context = "in 'preview' of environment '\(Quote.clip(environment))'"
         guard let reader = mapping(value, context: context, what: "a mapping with 'service' and 'url'") else { return nil }
         checkKeys(reader, allowed: ["service", "url"])
         let service = require(reader, "service").flatMap { name($0, what: "service name", rule: .subdomain) }
         let url = require(reader, "url").flatMap(httpURL)
-        if let strategy, strategy.name != "blue-green" {
-            sink.error("'preview' needs strategy blue-green \(context) (it is \(strategy.name))", at: value.position, path: value.path)
+        if let strategy, strategy.name == "rolling" {
+            sink.error("'preview' needs strategy blue-green or canary \(context) (a rolling update has no version apart to reach)",
+                       at: value.position, path: value.path)
             return nil
         }
         guard let service, let url else { return nil }

@@ -66,13 +66,16 @@ final class RecoveryEndToEndTests: XCTestCase {
         let bad = try world.gantry("deploy", "staging", "--version", "1.2.0-bad", "--headless")
         XCTAssertEqual(bad.status, 2, bad.stdout + bad.stderr)
         XCTAssertLessThan(Date().timeIntervalSince(started), 30)
-        XCTAssertTrue(bad.stdout.contains("rollback requested: automatic (critical-metric)"), bad.stdout)
+        // The health check (3 good answers in a row) or the error rate, whichever sees it first.
+        XCTAssertTrue(bad.stdout.contains("rollback requested: automatic (critical-metric)")
+                      || bad.stdout.contains("rollback requested: automatic (failed-health)"), bad.stdout)
         XCTAssertTrue(bad.stdout.contains("rolled back to 1.1.0"), bad.stdout)
         XCTAssertEqual(try world.image(context: "staging"), "127.0.0.1:5000/shop/web:1.1.0")
         let state = try world.state()
         XCTAssertEqual(state.environments["staging"]?.knownGood, ["1.1.0"], "1.2.0-bad was never verified")
         let deploy = try XCTUnwrap(state.deploys[DeployID("staging-1.2.0-bad-2")])
-        XCTAssertTrue(deploy.stages[0].reason.hasPrefix("error-rate "), deploy.stages[0].reason)
+        XCTAssertTrue(deploy.stages[0].reason.hasPrefix("error-rate ") || deploy.stages[0].reason.hasPrefix("health check failed: "),
+                      deploy.stages[0].reason)
         try world.assertStatusIsTheCluster(["staging": .init(context: "staging")], "after the verification rolled 1.2.0-bad back")
     }
 }
@@ -213,4 +216,46 @@ private final class SeenColours: @unchecked Sendable {
     var stopped: Bool { lock.withLock { done } }
     func add(_ colour: String) { lock.withLock { if !colour.isEmpty, !set.contains(colour) { set.append(colour) } } }
     func stop() { lock.withLock { done = true } }
+}
+
+extension RecoveryEndToEndTests {
+    /// A canary failing 20% of its requests at a 20% share blends to about 4% over all traffic,
+    /// under a 6% critical threshold; judged on its own traffic (a preview Service selecting the
+    /// canary's pods alone) it is rolled back every time, and the message names both numbers.
+    func testACanaryIsJudgedOnItsOwnTraffic() throws {
+        let world = try World()
+        try world.createApp(context: "prod", replicas: 5)
+        try world.createService(context: "prod")
+        try world.createService(context: "prod", selector: "app: web, track: canary", name: "web-canary-preview")
+        let live = try world.serviceURL(context: "prod"), preview = try world.serviceURL(context: "prod", name: "web-canary-preview")
+        try world.writePipeline("""
+        app: web
+        image: 127.0.0.1:5000/shop/web
+        environments:
+          production:
+            kube: { context: prod, namespace: web }
+            strategy: canary
+            canary: { steps: [20, 100], pause: 4s }
+            preview: { service: web-canary-preview, url: "\(preview)" }
+            health: { url: "\(live)/healthz" }
+        metrics:
+          error-rate: { probe: health, measure: error-ratio, warn: 0.03, critical: 0.06 }
+        stages:
+          - { id: production, deploy: production }
+        """)
+        var judgedOnOwnTraffic = 0
+        for round in 1...3 {
+            let version = "1.\(round).0-bad"
+            let result = try world.gantry("deploy", "production", "--version", version, "--headless", "--sample-interval", "0.5")
+            XCTAssertEqual(result.status, 2, "round \(round):\n" + result.stdout + result.stderr)
+            // The error rate of the canary's own traffic, or its health check, whichever sees it first.
+            if result.stdout.contains("(the canary's own traffic; all traffic ") { judgedOnOwnTraffic += 1 } else {
+                XCTAssertTrue(result.stdout.contains("rollback requested: automatic (failed-health)"), result.stdout)
+            }
+            XCTAssertEqual(try world.image(context: "prod"), "127.0.0.1:5000/shop/web:1.0.0", "round \(round): stable untouched")
+            XCTAssertEqual(try world.kubectl("--context", "prod", "-n", "web", "get", "deployment", "web", "-o",
+                                             "jsonpath={.spec.replicas}").stdout, "5")
+        }
+        XCTAssertGreaterThan(judgedOnOwnTraffic, 0, "a 20% error rate is seen in 20 requests of the canary's own traffic")
+    }
 }

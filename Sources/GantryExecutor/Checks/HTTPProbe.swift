@@ -34,13 +34,8 @@ public struct HTTPProbe: Sendable {
         var request = URLRequest(url: target, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
         request.httpMethod = "GET"
         let start = ContinuousClock.now
-        let status: Int
-        do {
-            let (_, response) = try await Self.session.data(for: request)
-            status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        } catch {
-            status = 0
-        }
+        let (_, response) = await Self.fetch(request, session: Self.session)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         let elapsed = ContinuousClock.now - start
         return (status, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
@@ -55,7 +50,7 @@ public struct HTTPProbe: Sendable {
                 guard share > 0 else { continue }
                 group.addTask {
                     var mine: [(Int, Double)] = []
-                    for _ in 0..<share { mine.append(await get(url)) }
+                    for _ in 0..<share where !Task.isCancelled { mine.append(await get(url)) }
                     return mine
                 }
             }
@@ -64,6 +59,20 @@ public struct HTTPProbe: Sendable {
         let errors = results.filter { $0.0 == 0 || $0.0 >= 500 }.count
         return Sample(requests: results.count, errors: errors, latencies: results.map(\.1).sorted(),
                       lastStatus: results.last?.0 ?? 0)
+    }
+
+    /// One request through the completion-handler API, never cancelled by Swift concurrency:
+    /// FoundationNetworking's async `data(for:)` cancels its task from the cancellation handler,
+    /// which deadlocked a deploy here (task cancel → `URLSessionTask.cancel` → a sync onto the
+    /// session's queue, under the task's status lock). A request ends by its own timeout (5 s);
+    /// callers check for cancellation between requests.
+    static func fetch(_ request: URLRequest, session: URLSession) async -> (Data?, URLResponse?) {
+        await withCheckedContinuation { continuation in
+            let task = session.dataTask(with: request) { data, response, error in
+                continuation.resume(returning: error == nil ? (data, response) : (nil, nil))
+            }
+            task.resume()
+        }
     }
 
     private static let session: URLSession = {

@@ -19,6 +19,9 @@ final class MetricAnalyzer: @unchecked Sendable {
     /// When set (a preview endpoint's base URL), the health check and health probes go there:
     /// the health URL's path on this base.
     let base: String?
+    /// The canary's analysis: the latest value of each metric over all traffic (the baseline),
+    /// named beside the canary's own in a critical message.
+    var baseline: BaselineValues?
     private let probe = HTTPProbe(timeout: 5)
     private let lock = NSLock()
     private var levels: [String: ThresholdLevel] = [:]
@@ -121,9 +124,25 @@ final class MetricAnalyzer: @unchecked Sendable {
                 try recorder.record(.thresholdCrossed(metric: metric.name, level: level, value: value, threshold: threshold))
             }
             if level == .critical, stopOnCritical {
+                let note = baseline.map { values in
+                    "the canary's own traffic; all traffic " + (values.latest(metric.name).map(ExecutorError.format) ?? "not sampled yet")
+                } ?? ""
                 throw ExecutorError.criticalMetric(metric: metric.name, value: value, threshold: metric.critical ?? 0,
-                                                   lowerIsWorse: metric.direction == .lowerIsWorse)
+                                                   lowerIsWorse: metric.direction == .lowerIsWorse, note: note)
             }
+        }
+    }
+
+    /// Samples every metric over all traffic (the environment's own URLs) every `interval` until
+    /// cancelled, recording each as `NAME (all)`: the baseline a canary is compared with.
+    func sampleBaseline(into values: BaselineValues) async {
+        while !Task.isCancelled {
+            for metric in pipeline.metrics {
+                guard let value = await measure(metric), value.isFinite else { continue }
+                values.set(metric.name, value)
+                recorder.note(.metricSampled(metric: metric.name + " (all)", value: value))
+            }
+            try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
         }
     }
 
@@ -194,7 +213,8 @@ struct PrometheusQuery: Sendable {
         var components = URLComponents(string: baseURL + "/api/v1/query")
         components?.queryItems = [URLQueryItem(name: "query", value: query)]
         guard let url = components?.url else { return nil }
-        guard let (data, _) = try? await URLSession.shared.data(from: url),
+        let request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: 5)
+        guard case (let data?, _) = await HTTPProbe.fetch(request, session: URLSession.shared),
               let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
               let payload = object["data"] as? [String: Any] else { return nil }
         if let result = payload["result"] as? [[String: Any]], let value = result.first?["value"] as? [Any],
@@ -204,4 +224,13 @@ struct PrometheusQuery: Sendable {
         if let value = payload["result"] as? [Any], value.count == 2, let text = value[1] as? String { return Double(text) }
         return nil
     }
+}
+
+/// The latest baseline value of each metric, shared between the baseline sampler and the
+/// canary's analysis.
+final class BaselineValues: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [String: Double] = [:]
+    func set(_ name: String, _ value: Double) { lock.withLock { values[name] = value } }
+    func latest(_ name: String) -> Double? { lock.withLock { values[name] } }
 }

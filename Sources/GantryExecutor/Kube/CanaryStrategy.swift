@@ -36,6 +36,12 @@ struct CanaryStrategy: Strategy {
             try await context.kube(context.kubectl.scale(deployment: canary, replicas: replicas))
             try await context.kube(context.kubectl.scale(deployment: env.deployment, replicas: max(total - replicas, 0)))
             _ = try await context.watch(canary, label: "canary pods ready (\(percent)%)")
+            if let preview = env.preview {
+                // The preview Service selects the canary's pods alone: its analysis is its own.
+                var selector = stable.selector
+                selector["track"] = "canary"
+                try await context.kube(context.kubectl.patchService(preview.service, selector: selector))
+            }
             context.recorder.note(.stageProgressed(stage: context.stage, done: percent, total: 100,
                                                               label: "canary \(percent)%"))
             try await context.analyse(Double(options.pauseSeconds))

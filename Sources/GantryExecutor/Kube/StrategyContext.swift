@@ -13,7 +13,7 @@ struct StrategyContext: Sendable {
     let timeout: Double
     /// Samples the pipeline's metrics for `seconds`; throws `.criticalMetric` when one turns critical
     /// and the policy rolls back on it.
-    let analyse: @Sendable (_ seconds: Double) async throws -> Void
+    var analyse: @Sendable (_ seconds: Double) async throws -> Void
     /// Checks the new version through the environment's preview endpoint before it takes
     /// traffic (health N in a row, then the verification window); throws when it fails.
     var checkPreview: @Sendable () async throws -> Void = {}

@@ -247,7 +247,19 @@ final class DeployRun: @unchecked Sendable {
                                           try await analyzer.analyse(seconds: seconds, stopOnCritical: policy.rollsBack(on: .criticalMetric),
                                                                      stopOnHealth: policy.rollsBack(on: .failedHealth))
                                       })
-        if let preview = environment.preview {
+        if let preview = environment.preview, case .canary = environment.strategy {
+            // The canary is judged on its own traffic (the preview Service selects its pods
+            // alone), while the environment's own URLs give all traffic as the baseline.
+            let canaryAnalyzer = self.analyzer(for: environment, base: expand(preview.url, environment: environment.name))
+            let baseline = BaselineValues()
+            canaryAnalyzer.baseline = baseline
+            context.analyse = { seconds in
+                let sampler = Task { await analyzer.sampleBaseline(into: baseline) }
+                defer { sampler.cancel() }
+                try await canaryAnalyzer.analyse(seconds: seconds, stopOnCritical: policy.rollsBack(on: .criticalMetric),
+                                                 stopOnHealth: policy.rollsBack(on: .failedHealth))
+            }
+        } else if let preview = environment.preview {
             let previewAnalyzer = self.analyzer(for: environment, base: expand(preview.url, environment: environment.name))
             let recorder = self.recorder, version = deploy.version
             context.checkPreview = {

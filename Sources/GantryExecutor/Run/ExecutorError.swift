@@ -5,7 +5,7 @@ public enum ExecutorError: Error, Equatable, CustomStringConvertible {
     case progressDeadline(String)
     /// The rollout was not complete when the stage's timeout came: stuck, a progress failure.
     case rolloutStuck(seconds: Double, waiting: String)
-    case criticalMetric(metric: String, value: Double, threshold: Double, lowerIsWorse: Bool = false)
+    case criticalMetric(metric: String, value: Double, threshold: Double, lowerIsWorse: Bool = false, note: String = "")
     case healthFailed(String)
     case rollbackRequested(by: String, reason: String)
     case cancelled(String)
@@ -20,9 +20,10 @@ public enum ExecutorError: Error, Equatable, CustomStringConvertible {
             "`\(command)` did not finish within \(Int(seconds))s and was killed"
         case .progressDeadline(let detail): "rollout exceeded its progress deadline: \(detail)"
         case .rolloutStuck(let seconds, let waiting): "rollout not complete within the stage's \(Int(seconds))s timeout: \(waiting)"
-        case .criticalMetric(let metric, let value, let threshold, let lowerIsWorse):
+        case .criticalMetric(let metric, let value, let threshold, let lowerIsWorse, let note):
             // A metric where lower is worse (ready replicas) breaches its threshold from below.
             "\(metric) \(Self.format(value)) \(lowerIsWorse ? "at or below" : ">") critical \(Self.format(threshold))"
+                + (note.isEmpty ? "" : " (\(note))")
         case .healthFailed(let detail): "health check failed: \(detail)"
         case .rollbackRequested(let by, let reason): "rollback requested by \(by)" + (reason.isEmpty ? "" : ": \(reason)")
         case .cancelled(let detail): "cancelled: \(detail)"
