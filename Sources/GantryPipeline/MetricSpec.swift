@@ -19,8 +19,11 @@ public struct MetricSpec: Sendable, Equatable {
         self.critical = critical
     }
 
-    /// Which side of a threshold is bad.
-    public var direction: ThresholdDirection { source.direction }
+    /// Which side of a threshold is bad, when the file says (`bad: above` or `bad: below`).
+    public var declaredDirection: ThresholdDirection?
+
+    /// Which side of a threshold is bad: as declared, else by the source (ready replicas: below).
+    public var direction: ThresholdDirection { declaredDirection ?? source.direction }
 
     /// The level of `value` against the thresholds.
     public func level(of value: Double) -> MetricLevel {

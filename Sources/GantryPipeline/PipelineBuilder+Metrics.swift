@@ -1,7 +1,7 @@
 import Foundation
 
 extension PipelineBuilder {
-    static let metricKeys = ["probe", "measure", "prometheus", "kube", "warn", "critical"]
+    static let metricKeys = ["probe", "measure", "prometheus", "kube", "warn", "critical", "bad"]
     static let sourceKeys = ["probe", "prometheus", "kube"]
 
     /// Reads `metrics:`, a mapping of metric name to metric.
@@ -31,8 +31,20 @@ extension PipelineBuilder {
         let source = metricSource(reader, name: name)
         let warn = reader["warn"].map(number)
         let critical = reader["critical"].map(number)
-        guard let source, warn.map({ $0 != nil }) ?? true, critical.map({ $0 != nil }) ?? true else { return nil }
-        let spec = MetricSpec(name: name, source: source, warn: warn ?? nil, critical: critical ?? nil)
+        var declared: ThresholdDirection??
+        if let bad = reader["bad"] {
+            if case .scalar(let scalar) = bad.node, scalar.string == "above" { declared = .some(.higherIsWorse) }
+            else if case .scalar(let scalar) = bad.node, scalar.string == "below" { declared = .some(.lowerIsWorse) }
+            else {
+                sink.error("'bad' must be 'above' (higher values are worse) or 'below' (lower values are worse), got \(bad.got)",
+                           at: bad.position, path: bad.path)
+                declared = .some(nil)
+            }
+        }
+        guard let source, warn.map({ $0 != nil }) ?? true, critical.map({ $0 != nil }) ?? true,
+              declared.map({ $0 != nil }) ?? true else { return nil }
+        var spec = MetricSpec(name: name, source: source, warn: warn ?? nil, critical: critical ?? nil)
+        spec.declaredDirection = declared ?? nil
         if let low = spec.warn, let high = spec.critical, let position = reader["critical"]?.position {
             let wrongWay = spec.direction == .higherIsWorse ? high < low : high > low
             if wrongWay {

@@ -32,6 +32,33 @@ final class PolicyTests: XCTestCase {
                                         MetricPlan(name: "errors", critical: 0.1)])
     }
 
+    /// `bad: below` makes any metric lower-is-worse (a Prometheus count of available pods); a
+    /// wrong value is named with its position.
+    func testAMetricSaysWhichSideIsBad() throws {
+        let yaml = """
+        app: web
+        image: 127.0.0.1:5000/shop/web
+        environments:
+          staging: { kube: { context: staging, namespace: web } }
+        metrics:
+          available: { prometheus: "sum(kube_available)", warn: 3, critical: 2, bad: below }
+          errors: { probe: health, measure: error-ratio, critical: 0.1, bad: above }
+        stages:
+          - { id: staging, deploy: staging }
+        """
+        let file = try PipelineLoader.parse(yaml: yaml, file: "gantry.yaml")
+        XCTAssertEqual(file.metric("available")?.direction, .lowerIsWorse)
+        XCTAssertEqual(file.metric("available")?.level(of: 2), .critical)
+        XCTAssertEqual(file.metric("available")?.level(of: 5), .normal)
+        XCTAssertEqual(try XCTUnwrap(file.deployPolicy(for: "staging")).metrics,
+                       [MetricPlan(name: "available", warn: 3, critical: 2, lowerIsWorse: true), MetricPlan(name: "errors", critical: 0.1)])
+        let wrong = yaml.replacingOccurrences(of: "bad: below", with: "bad: under")
+        XCTAssertThrowsError(try PipelineLoader.parse(yaml: wrong, file: "gantry.yaml")) { error in
+            XCTAssertTrue("\(error)".contains("gantry.yaml:6:78: error: 'bad' must be 'above' (higher values are worse) or 'below' "
+                                                + "(lower values are worse), got 'under'"), "\(error)")
+        }
+    }
+
     func testDeployStagesNameTheirEnvironment() throws {
         let file = try PipelineLoader.parse(yaml: try TestPaths.example("canary.yaml"), file: "canary.yaml")
         let policy = try XCTUnwrap(file.deployPolicy(for: "production"))
