@@ -175,15 +175,20 @@ public enum ConsoleUpdate {
         model.ui.messageIsError = true
     }
 
+    /// What the message line says while an accepted command is being recorded; the loop replaces
+    /// it with the recorded summary (or the failure) once the append returns.
+    public static let recordingSuffix = " (recording…)"
+
     /// Asks the rulebook about `command` on the console's state: a refusal is shown, an accepted
-    /// command becomes an effect (recorded by the loop) and its summary the message.
+    /// command becomes an effect (recorded by the loop) and its summary the message, marked as
+    /// being recorded until the loop says it is.
     static func ask(_ command: Command, model: inout ConsoleModel) -> [ConsoleEffect] {
         switch check(command, model) {
         case .failure(let refusal):
             refuse(refusal.reason, &model)
             return []
         case .success(let decision):
-            model.ui.message = decision.summary
+            model.ui.message = decision.summary + recordingSuffix
             model.ui.messageIsError = false
             return [.command(command)]
         }

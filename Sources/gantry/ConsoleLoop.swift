@@ -29,8 +29,8 @@ enum ConsoleLoop {
         }
         // Intents still queued when the console quits are appended after the terminal is restored.
         let inbox = EventInbox()
-        let writer = IntentWriter(store: setup.store) { message in
-            if inbox.post(message) { TerminalSignals.poke() }
+        let writer = IntentWriter(store: setup.store) { message, isError in
+            if inbox.post(message, isError: isError) { TerminalSignals.poke() }
         }
         defer { writer.drain() }
         let terminal: NcursesTerminal
@@ -110,8 +110,8 @@ enum ConsoleLoop {
             for event in slice.events where event.seq > model.state.lastSeq { Reducer.reduce(into: &model.state, event) }
             if !slice.events.isEmpty { pacer.noteStoreChange() }
             if let message = slice.messages.last {
-                model.ui.message = message
-                model.ui.messageIsError = true
+                model.ui.message = message.text
+                model.ui.messageIsError = message.isError
                 pacer.noteStoreChange()
             }
             if let damage = slice.damage {

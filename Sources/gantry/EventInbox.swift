@@ -8,7 +8,7 @@ final class EventInbox: @unchecked Sendable {
     /// What the loop takes at once.
     struct Slice {
         var events: ArraySlice<Event>
-        var messages: [String]
+        var messages: [Message]
         /// Damage found in the log by background work (shown in red for as long as the console runs).
         var damage: String?
         /// Whether more events are waiting.
@@ -18,7 +18,13 @@ final class EventInbox: @unchecked Sendable {
     private let lock = NSLock()
     private var events: [Event] = []
     private var head = 0
-    private var messages: [String] = []
+    private var messages: [Message] = []
+
+    /// A message for the status line, and whether it reports a failure.
+    struct Message {
+        var text: String
+        var isError: Bool
+    }
     private var damage: String?
     /// Whether the loop was woken and has not drained the inbox since.
     private var signalled = false
@@ -31,10 +37,11 @@ final class EventInbox: @unchecked Sendable {
         }
     }
 
-    /// Adds a message for the user; returns whether the loop must be woken.
-    func post(_ message: String) -> Bool {
+    /// Adds a message for the user (an error, unless said otherwise); returns whether the loop
+    /// must be woken.
+    func post(_ message: String, isError: Bool = true) -> Bool {
         lock.withLock {
-            messages.append(message)
+            messages.append(Message(text: message, isError: isError))
             return wake()
         }
     }

@@ -4,27 +4,28 @@ import GantryExecutor
 import GantryStore
 
 /// Appends the console's intents off the input loop, in order, so a key is drawn before the
-/// (fsynced) append and never waits behind another writer's transaction. A failure comes back
-/// to the loop as a message.
+/// (fsynced) append and never waits behind another writer's transaction. What was recorded (the
+/// decision's summary), or why not, comes back to the loop as a message.
 final class IntentWriter: @unchecked Sendable {
     private let store: SQLiteEventStore
     private let queue = DispatchQueue(label: "gantry.console.intents")
-    private let failed: @Sendable (String) -> Void
+    private let report: @Sendable (_ message: String, _ isError: Bool) -> Void
 
-    init(store: SQLiteEventStore, failed: @escaping @Sendable (String) -> Void) {
+    init(store: SQLiteEventStore, report: @escaping @Sendable (_ message: String, _ isError: Bool) -> Void) {
         self.store = store
-        self.failed = failed
+        self.report = report
     }
 
     /// Records `command` through the rulebook after every earlier one: decided again on the
     /// store's newest state (another console or the executor may have moved it), so a refusal
     /// that the console's own state could not see yet comes back as a message.
     func record(_ command: Command, as actor: String) {
-        queue.async { [store, failed] in
+        queue.async { [store, report] in
             do {
-                try CommandRunner.run(command, on: store, context: .live(actor: actor))
+                let decision = try CommandRunner.run(command, on: store, context: .live(actor: actor))
+                report(decision.summary, false)
             } catch {
-                failed("not recorded: \(error)")
+                report("not recorded: \(error)", true)
             }
         }
     }

@@ -130,7 +130,7 @@ final class KeyMapTests: XCTestCase {
         let effects = ConsoleUpdate.handle(.enter, model: &model, size: .small)
         XCTAssertEqual(effects, [.command(.tick(environment: "production", checklist: "pre-deploy", item: "rollback-plan",
                                                 note: "wiki/rb"))])
-        XCTAssertEqual(model.ui.message, "ticked pre-deploy/rollback-plan of production-2.1.0-1800000600 as carol")
+        XCTAssertEqual(model.ui.message, "ticked pre-deploy/rollback-plan of production-2.1.0-1800000600 as carol (recording…)")
         XCTAssertEqual(model.ui.overlay, .none)
     }
 
@@ -164,7 +164,7 @@ final class KeyMapTests: XCTestCase {
         var carol = SampleDeploys.model(.gated, actor: "carol")
         XCTAssertEqual(ConsoleUpdate.handle(.character("a"), model: &carol, size: .small),
                        [.command(.approve(environment: "production", comment: ""))])
-        XCTAssertEqual(carol.ui.message, "approved production-2.1.0-1800000600 (2.1.0) for production as carol")
+        XCTAssertEqual(carol.ui.message, "approved production-2.1.0-1800000600 (2.1.0) for production as carol (recording…)")
         var bob = SampleDeploys.model(.gated, actor: "bob")
         XCTAssertEqual(ConsoleUpdate.handle(.character("a"), model: &bob, size: .small), [])
         XCTAssertTrue(bob.ui.message?.hasPrefix("bob already approved production-2.1.0-1800000600 for production ") == true,

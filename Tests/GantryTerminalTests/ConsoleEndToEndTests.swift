@@ -61,7 +61,8 @@ final class ConsoleEndToEndTests: XCTestCase {
         tmux.waitFor(text: "[ Roll back ]")
         try tmux.keys("Tab", "Enter")
         tmux.waitFor(text: "rollback of production-2.1.0-1800000600")
-        let last = try XCTUnwrap(tmux.events().last)
+        // The message comes at once; the fsynced append follows it off the input loop.
+        let last = try XCTUnwrap(try tmux.eventually { try tmux.events().count == before + 1 ? tmux.events().last : nil })
         XCTAssertEqual(last.payload, .rollbackRequested(reason: "requested by carol from the console"))
         XCTAssertEqual(try tmux.events().count, before + 1)
         // The console shows it through the live subscription.
@@ -183,7 +184,10 @@ final class ConsoleEndToEndTests: XCTestCase {
         try tmux.literal("2.2.0")
         try tmux.keys("Enter")
         tmux.waitFor(text: "deploy staging-2.2.0-1 requested by alice")
-        let request = try XCTUnwrap(tmux.events().last { if case .deployRequested = $0.payload { true } else { false } })
+        // The message comes at once ("(recording…)"); the fsynced append follows it off the input loop.
+        let request = try XCTUnwrap(try tmux.eventually {
+            try tmux.events().last { if case .deployRequested = $0.payload { true } else { false } }
+        })
         guard case .deployRequested("staging", "2.2.0", let policy) = request.payload else { return XCTFail("\(request.payload)") }
         XCTAssertFalse(policy.stages.isEmpty)
         XCTAssertEqual(request.actor, "alice")

@@ -162,6 +162,16 @@ final class TmuxSession {
 
     var pid: Int32? { file("pid").flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) } }
 
+    /// The first non-nil answer of `probe`, polled for up to `timeout` seconds (nil if none came).
+    func eventually<T>(timeout: TimeInterval = 8, _ probe: () throws -> T?) throws -> T? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let value = try probe() { return value }
+            usleep(20_000)
+        }
+        return try probe()
+    }
+
     /// The events in the store now.
     func events() throws -> [Event] {
         let sqlite = try SQLiteEventStore(path: store, readOnly: true)
