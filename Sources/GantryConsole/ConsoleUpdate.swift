@@ -78,7 +78,10 @@ public enum ConsoleUpdate {
         case .startSearch:
             model.ui.overlay = .prompt(Prompt(purpose: .search, title: "Search the log", label: "Find (case-insensitive):",
                                               text: model.ui.search))
-        case .nextMatch: jumpToMatch(older: true, model: &model, size: size)
+        case .nextMatch:
+            // `n` in the checklist ticks with a note; elsewhere it is the next search match.
+            if model.ui.focus == .checklist, !model.readOnly { return toggleTick(&model, withNote: true) }
+            jumpToMatch(older: true, model: &model, size: size)
         case .previousMatch: jumpToMatch(older: false, model: &model, size: size)
         case .clearSearch: model.ui.search = ""
         case .help: model.ui.overlay = .help
@@ -198,7 +201,10 @@ public enum ConsoleUpdate {
         Rulebook.decide(command, state: model.state, context: DecisionContext(actor: model.actor, now: model.now))
     }
 
-    static func toggleTick(_ model: inout ConsoleModel) -> [ConsoleEffect] {
+    /// Space on a checklist item: ticks it at once (a prompt opens only when the item needs
+    /// evidence) and moves to the next item not yet done; on a ticked item, unticks it. `n` ticks
+    /// with a note (`withNote`).
+    static func toggleTick(_ model: inout ConsoleModel, withNote: Bool = false) -> [ConsoleEffect] {
         if model.ui.focus != .checklist {
             model.ui.focus = .checklist
         }
@@ -207,7 +213,7 @@ public enum ConsoleUpdate {
             return []
         }
         let environment = model.selectedEnvironment ?? deploy.environment
-        if row.item.done {
+        if row.item.done, !withNote {
             return ask(.untick(environment: environment, checklist: row.checklist, item: row.item.spec.id, note: ""), model: &model)
         }
         // Ask with a placeholder note first, so a refused tick never opens the note prompt.
@@ -217,11 +223,29 @@ public enum ConsoleUpdate {
             return []
         }
         let required = row.item.spec.evidenceRequired
+        guard required || withNote else {
+            let effects = ask(.tick(environment: environment, checklist: row.checklist, item: row.item.spec.id, note: ""), model: &model)
+            moveToNextOpenItem(after: model.ui.item, &model)
+            return effects
+        }
         model.ui.overlay = .prompt(Prompt(
             purpose: .tickNote(deploy: deploy.id, checklist: row.checklist, item: row.item.spec.id, evidenceRequired: required),
             title: "Tick \(row.item.spec.id): \(row.item.spec.text)",
-            label: required ? "Evidence (required), e.g. a snapshot id or link:" : "Note (optional, enter to skip):"))
+            label: required ? "Evidence (required), e.g. a snapshot id or link:" : "Note:"))
         return []
+    }
+
+    /// Selects the next checklist item that is not done (wrapping), or stays when none is left.
+    static func moveToNextOpenItem(after index: Int, _ model: inout ConsoleModel) {
+        let rows = model.checklistRows
+        guard !rows.isEmpty else { return }
+        for step in 1..<max(2, rows.count + 1) {
+            let candidate = (index + step) % rows.count
+            if !rows[candidate].item.done, candidate != index {
+                model.ui.item = candidate
+                return
+            }
+        }
     }
 
     static func approve(_ model: inout ConsoleModel) -> [ConsoleEffect] {
@@ -347,7 +371,9 @@ public enum ConsoleUpdate {
                 return []
             }
             model.ui.overlay = .none
-            return ask(command, model: &model)
+            let effects = ask(command, model: &model)
+            moveToNextOpenItem(after: model.ui.item, &model)
+            return effects
         case .overrideReason(let environment, let gate):
             guard !text.isEmpty else {
                 prompt.error = "an override needs a reason, or esc to cancel"

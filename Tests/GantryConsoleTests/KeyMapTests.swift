@@ -119,13 +119,34 @@ final class KeyMapTests: XCTestCase {
 
     // MARK: - Intents that record commands (through the rulebook)
 
-    func testTickWithNoteAppendsTick() {
+    /// Space ticks at once (no prompt unless evidence is required) and moves to the next open item.
+    func testSpaceTicksAndMovesToTheNextOpenItem() {
+        var model = SampleDeploys.model(.gated, actor: "carol")
+        model.state = Reducer.fold(SampleDeploys.events(.gated).prefix(while: {
+            if case .checklistItemTicked(_, "backup", _) = $0.payload { return false }
+            return true
+        }).enumerated().map { $0.element.numbered(seq: Int64($0.offset + 1), streamVersion: 0) })
+        model.ui.focus = .checklist
+        model.ui.item = 3
+        XCTAssertEqual(ConsoleUpdate.handle(.character(" "), model: &model, size: .small),
+                       [.command(.tick(environment: "production", checklist: "pre-deploy", item: "rollback-plan", note: ""))])
+        XCTAssertEqual(model.ui.overlay, .none, "no note prompt")
+        XCTAssertEqual(model.ui.message, "ticked pre-deploy/rollback-plan of production-2.1.0-1800000600 as carol (recording…)")
+        XCTAssertEqual(model.ui.item, 2, "on to backup, the next item not done (wrapping past the done ones)")
+        // backup needs evidence: space opens the prompt for it.
+        XCTAssertEqual(ConsoleUpdate.handle(.character(" "), model: &model, size: .small), [])
+        guard case .prompt(let prompt) = model.ui.overlay else { return XCTFail("no evidence prompt") }
+        XCTAssertEqual(prompt.label, "Evidence (required), e.g. a snapshot id or link:")
+    }
+
+    /// `n` in the checklist ticks with a note.
+    func testNTicksWithANote() {
         var model = SampleDeploys.model(.gated, actor: "carol")
         model.ui.focus = .checklist
         model.ui.item = 3
-        XCTAssertEqual(ConsoleUpdate.handle(.character(" "), model: &model, size: .small), [])
+        XCTAssertEqual(ConsoleUpdate.handle(.character("n"), model: &model, size: .small), [])
         guard case .prompt(let prompt) = model.ui.overlay else { return XCTFail("no note prompt") }
-        XCTAssertEqual(prompt.label, "Note (optional, enter to skip):")
+        XCTAssertEqual(prompt.label, "Note:")
         for character in "wiki/rb" { _ = ConsoleUpdate.handle(.character(character), model: &model, size: .small) }
         let effects = ConsoleUpdate.handle(.enter, model: &model, size: .small)
         XCTAssertEqual(effects, [.command(.tick(environment: "production", checklist: "pre-deploy", item: "rollback-plan",

@@ -20,8 +20,8 @@ final class ConsoleEndToEndTests: XCTestCase {
         guard let row = tmux.locate("[ ] rollback-plan") else { return XCTFail("no item:\n\(tmux.capture())") }
         try tmux.click(column: row.column + 4, row: row.row)
         tmux.waitFor(text: "▶[ ] rollback-plan")
-        try tmux.keys("Space")
-        tmux.waitFor(text: "Note (optional, enter to skip):")
+        try tmux.keys("n")
+        tmux.waitFor(text: "Note:")
         try tmux.literal("wiki/rb")
         try tmux.keys("Enter")
         let screen = tmux.waitFor(text: "[✓] rollback-plan")
