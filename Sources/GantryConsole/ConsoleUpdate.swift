@@ -16,9 +16,14 @@ public enum ConsoleUpdate {
     /// Applies a key (through the key map) at terminal `size`.
     public static func handle(_ key: Key, model: inout ConsoleModel, size: TerminalSize) -> [ConsoleEffect] {
         guard let intent = KeyMap.intent(for: key, overlay: model.ui.overlay, readOnly: model.readOnly) else {
-            if model.readOnly, case .none = model.ui.overlay, case .character(let c) = key, " aRd".contains(c) {
+            guard case .none = model.ui.overlay, case .character(let c) = key else { return [] }
+            if model.readOnly, " aRdXO".contains(c) {
                 model.ui.message = "read-only console: '\(c == " " ? "space" : String(c))' is off"
                 model.ui.messageIsError = true
+            } else if c.isLetter || c.isNumber || c.isPunctuation || c.isSymbol {
+                // A key that does nothing says so, and where the keys are.
+                model.ui.message = "'\(SafeText.sanitize(String(c)))' does nothing here: ? for help"
+                model.ui.messageIsError = false
             }
             return []
         }

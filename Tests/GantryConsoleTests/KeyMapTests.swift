@@ -119,6 +119,13 @@ final class KeyMapTests: XCTestCase {
 
     // MARK: - Intents that record commands (through the rulebook)
 
+    func testAnUnknownKeySaysWhereHelpIs() {
+        var model = SampleDeploys.model(.canary)
+        XCTAssertEqual(ConsoleUpdate.handle(.character("z"), model: &model, size: .small), [])
+        XCTAssertEqual(model.ui.message, "'z' does nothing here: ? for help")
+        XCTAssertEqual(model.ui.messageIsError, false)
+    }
+
     /// Space ticks at once (no prompt unless evidence is required) and moves to the next open item.
     func testSpaceTicksAndMovesToTheNextOpenItem() {
         var model = SampleDeploys.model(.gated, actor: "carol")
