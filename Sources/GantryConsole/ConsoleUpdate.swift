@@ -92,6 +92,7 @@ public enum ConsoleUpdate {
         case .help: model.ui.overlay = .help
         case .quit: return [.quit]
         case .click(let column, let row): click(column: column, row: row, model: &model, size: size)
+        case .wheel(let lines, let column, let row): wheel(lines, column: column, row: row, model: &model, size: size)
         case .type, .erase, .submit, .cancel, .switchButton: break
         }
         return []
@@ -123,6 +124,16 @@ public enum ConsoleUpdate {
             let total = LogPanel.lines(model).count
             model.ui.logScroll = min(max(0, model.ui.logScroll - delta), max(0, total - 1))
         }
+    }
+
+    /// The wheel scrolls the log when the pointer is over it (up = older lines), wherever the
+    /// focus is; over any other panel it does nothing: a wheel never changes what is selected, so
+    /// the next `R` or `d` acts where the user thinks it does.
+    static func wheel(_ lines: Int, column: Int, row: Int, model: inout ConsoleModel, size: TerminalSize) {
+        let layout = model.layout(size)
+        guard !layout.isTooSmall, layout.panel(atColumn: column, row: row) == .log else { return }
+        let total = LogPanel.lines(model).count
+        model.ui.logScroll = min(max(0, model.ui.logScroll - lines), max(0, total - 1))
     }
 
     static func click(column: Int, row: Int, model: inout ConsoleModel, size: TerminalSize) {

@@ -5,7 +5,8 @@ public enum Key: Equatable, Hashable, Sendable {
     case tab, backTab, enter, escape, backspace
     /// A left click at a cell.
     case click(column: Int, row: Int)
-    case scrollUp, scrollDown
+    /// The mouse wheel, at the cell under the pointer.
+    case scrollUp(column: Int, row: Int), scrollDown(column: Int, row: Int)
 }
 
 /// What a key asks the console to do.
@@ -16,6 +17,8 @@ public enum Intent: Equatable, Sendable {
     case startSearch, nextMatch, previousMatch, clearSearch
     case help, quit
     case click(column: Int, row: Int)
+    /// The wheel over a cell: scrolls the panel under the pointer, never the selection.
+    case wheel(lines: Int, column: Int, row: Int)
     // Overlays
     case type(Character), erase, submit, cancel, switchButton
 }
@@ -48,7 +51,7 @@ public enum KeyMap {
         Binding(keys: "/", action: "search the log", changes: false),
         Binding(keys: "n N", action: "next / previous match; checklist: tick + note", changes: false),
         Binding(keys: "esc", action: "clear the search, close a dialog", changes: false),
-        Binding(keys: "mouse", action: "click a panel, stage or item to select it", changes: false),
+        Binding(keys: "mouse", action: "click to select; wheel scrolls the log under it", changes: false),
         Binding(keys: "?", action: "this help", changes: false),
         Binding(keys: "q", action: "quit (deploys keep running)", changes: false),
     ]
@@ -80,8 +83,10 @@ public enum KeyMap {
             }
         case .none:
             let intent: Intent? = switch key {
-            case .up, .character("k"), .scrollUp: .moveUp
-            case .down, .character("j"), .scrollDown: .moveDown
+            case .up, .character("k"): .moveUp
+            case .down, .character("j"): .moveDown
+            case .scrollUp(let column, let row): .wheel(lines: -3, column: column, row: row)
+            case .scrollDown(let column, let row): .wheel(lines: 3, column: column, row: row)
             case .pageUp: .pageUp
             case .pageDown: .pageDown
             case .home, .character("g"): .top

@@ -220,8 +220,8 @@ public final class NcursesTerminal {
         case KEY_MOUSE:
             var event = MEVENT()
             guard getmouse(&event) == OK else { return nil }
-            if event.bstate & gantry_button4_pressed() != 0 { return .scrollUp }
-            if event.bstate & gantry_button5_pressed() != 0 { return .scrollDown }
+            if event.bstate & gantry_button4_pressed() != 0 { return .scrollUp(column: Int(event.x), row: Int(event.y)) }
+            if event.bstate & gantry_button5_pressed() != 0 { return .scrollDown(column: Int(event.x), row: Int(event.y)) }
             if event.bstate & gantry_button1_pressed() != 0 { return .click(column: Int(event.x), row: Int(event.y)) }
             return nil
         default: return nil

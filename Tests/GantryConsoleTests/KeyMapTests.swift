@@ -13,7 +13,7 @@ final class KeyMapTests: XCTestCase {
             (.character("a"), .approve), (.character("R"), .rollback), (.character("d"), .deploy),
             (.character("/"), .startSearch), (.character("n"), .nextMatch), (.character("N"), .previousMatch),
             (.escape, .clearSearch), (.character("?"), .help), (.character("q"), .quit),
-            (.click(column: 3, row: 4), .click(column: 3, row: 4)), (.scrollUp, .moveUp),
+            (.click(column: 3, row: 4), .click(column: 3, row: 4)), (.scrollUp(column: 5, row: 6), .wheel(lines: -3, column: 5, row: 6)),
         ]
         for (key, intent) in expected {
             XCTAssertEqual(KeyMap.intent(for: key, overlay: .none, readOnly: false), intent, "\(key)")
@@ -118,6 +118,24 @@ final class KeyMapTests: XCTestCase {
     }
 
     // MARK: - Intents that record commands (through the rulebook)
+
+    /// The wheel over the log scrolls the log; over the environments it changes nothing (the
+    /// selection stays where `R` and `d` act).
+    func testTheWheelScrollsThePanelUnderThePointerAndNeverTheSelection() {
+        var model = SampleDeploys.model(.canary)
+        model.ui.focus = .environments
+        let layout = model.layout(.small)
+        let log = layout.inner(.log), environments = layout.inner(.environments)
+        let before = model.ui.environment
+        _ = ConsoleUpdate.handle(.scrollUp(column: log.x + 2, row: log.y + 1), model: &model, size: .small)
+        XCTAssertEqual(model.ui.logScroll, 3)
+        XCTAssertEqual(model.ui.environment, before)
+        XCTAssertEqual(model.ui.focus, .environments, "the focus stays")
+        _ = ConsoleUpdate.handle(.scrollDown(column: environments.x + 1, row: environments.y), model: &model, size: .small)
+        _ = ConsoleUpdate.handle(.scrollUp(column: environments.x + 1, row: environments.y), model: &model, size: .small)
+        XCTAssertEqual(model.ui.environment, before, "a wheel over the environments selects nothing")
+        XCTAssertEqual(model.ui.logScroll, 3)
+    }
 
     func testAnUnknownKeySaysWhereHelpIs() {
         var model = SampleDeploys.model(.canary)
