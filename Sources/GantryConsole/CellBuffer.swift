@@ -4,6 +4,9 @@ import GantryCore
 /// writes only what changed. Every string goes through `SafeText`, so no control byte from
 /// outside can reach the terminal.
 public struct CellBuffer: Equatable, Sendable {
+    /// ASCII stand-ins for the separators and punctuation Gantry writes (`LANG=C`).
+    static let asciiStandIns: [Character: String] = ["·": "-", "—": "-", "–": "-", "…": ".", "→": ">", "←": "<", "↓": "v", "↑": "^"]
+
     public let width: Int
     public let height: Int
     /// When set, every non-ASCII character is drawn as `?` (terminals without a UTF-8 locale).
@@ -69,7 +72,9 @@ public struct CellBuffer: Equatable, Sendable {
             var glyph = String(character)
             var columns = CharacterWidth.of(character)
             if asciiOnly, !character.isASCII {
-                glyph = "?"
+                // Separators and punctuation Gantry itself writes have ASCII stand-ins; other text
+                // from outside shows as '?'.
+                glyph = Self.asciiStandIns[character] ?? "?"
                 columns = 1
             }
             if columns == 0 {

@@ -70,7 +70,7 @@ final class ScreenTests: XCTestCase {
     func testStatusLineSaysWhatTheDeployWaitsFor() {
         XCTAssertEqual(StatusText.blocker(SampleDeploys.model(.gated)).text,
                        "waiting for 1 more approval (bob ✓); checklist pre-deploy: 1 of 4 left (rollback-plan) (prod-gate)")
-        XCTAssertEqual(StatusText.blocker(SampleDeploys.model(.canary)).text, "running production: canary 25% (step 2/4)")
+        XCTAssertEqual(StatusText.blocker(SampleDeploys.model(.canary)).text, "running production: canary 25% · step 2/4")
         XCTAssertEqual(StatusText.blocker(SampleDeploys.model(.rollingBack)).text,
                        "error-rate 7.2% > critical 5%: rolling back to 2.0.0 (kubectl scale deployment/web-canary --replicas=0)")
         XCTAssertEqual(StatusText.blocker(SampleDeploys.model(.failed)).text,
@@ -90,7 +90,7 @@ final class ScreenTests: XCTestCase {
     func testCanaryProgressMetricsAndLogAt120x40() {
         let buffer = render(SampleDeploys.model(.canary), .medium)
         XCTAssertEqual(line(buffer, containing: "▶● production"),
-                       "│                            ││▶● production  canary 25% (step 2/4)  ██████████▁▁▁▁▁▁▁▁▁▁                         2m18s│")
+                       "│                            ││▶● production  canary 25% · step 2/4  ██████████▁▁▁▁▁▁▁▁▁▁                         2m18s│")
         // Scaled to include the critical level (0.05): the samples sit low, with the thresholds beside.
         XCTAssertTrue(line(buffer, containing: "error-rate").hasSuffix("││ error-rate  ▁▁▁▂▁▁▁▂▁▁▁▁ 0.003  w0.01 c0.05  │"))
         XCTAssertEqual(line(buffer, containing: "$ kubectl"),

@@ -24,7 +24,7 @@ final class ScreenshotTests: XCTestCase {
     }
 
     func testMainViewMidCanary() throws {
-        try shoot("main-canary", .canary, expect: "running production: canary 25% (step 2/4)")
+        try shoot("main-canary", .canary, expect: "running production: canary 25% · step 2/4")
     }
 
     func testRollbackInProgress() throws {
@@ -40,6 +40,6 @@ final class ScreenshotTests: XCTestCase {
     }
 
     func testLightTheme() throws {
-        try shoot("main-canary", .canary, theme: "light", expect: "running production: canary 25% (step 2/4)")
+        try shoot("main-canary", .canary, theme: "light", expect: "running production: canary 25% · step 2/4")
     }
 }

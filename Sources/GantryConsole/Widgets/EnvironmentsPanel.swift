@@ -49,9 +49,15 @@ public enum EnvironmentsPanel {
             }
             let shown = deploy.status.isFinished ? (live ?? "-") : deploy.version
             x += buffer.put(shown + " ", x: x, y: y, style: base, maxWidth: inner.maxX - x)
-            let (icon, role) = statusIcon(deploy.status, glyphs: glyphs)
+            var (icon, role) = statusIcon(deploy.status, glyphs: glyphs)
+            var status = deploy.status.rawValue
+            if deploy.status == .rolledBack, let rollback = deploy.rollback, !rollback.reason.hasPrefix("automatic") {
+                // A rollback someone chose is not a failure: marked apart, with who.
+                (icon, role) = (glyphs.cancelled, .warn)
+                status = "rolled back by \(rollback.requestedBy)"
+            }
             let style = isSelected && focused ? base : theme[role]
-            let word = icon + " " + (shown == deploy.version ? deploy.status.rawValue : "\(deploy.version) \(deploy.status.rawValue)")
+            let word = icon + " " + (shown == deploy.version ? status : "\(deploy.version) \(status)")
             buffer.put(CharacterWidth.of(word) <= inner.maxX - x ? word : icon, x: x, y: y, style: style, maxWidth: inner.maxX - x)
         }
     }

@@ -11,7 +11,8 @@ public enum PipelinePanel {
 
     /// `3/5 pods ready`, or `canary 25% (step 1/4)` when the label is a percentage.
     public static func progressText(_ progress: StageProgress) -> String {
-        if progress.label.contains("%") { return "\(progress.label) (step \(progress.done)/\(progress.total))" }
+        // A canary step: "canary 40% · step 2/3".
+        if progress.label.contains("%") { return "\(progress.label) · step \(progress.done)/\(progress.total)" }
         return "\(progress.done)/\(progress.total)" + (progress.label.isEmpty ? "" : " \(progress.label)")
     }
 

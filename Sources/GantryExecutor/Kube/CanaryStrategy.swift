@@ -31,7 +31,8 @@ struct CanaryStrategy: Strategy {
             try await context.kube(context.kubectl.apply(file: manifest))
             try? FileManager.default.removeItem(atPath: manifest)
         }
-        for percent in options.steps where percent < 100 {
+        let stepCount = options.steps.count
+        for (index, percent) in options.steps.enumerated() where percent < 100 {
             let replicas = CanaryOptions.canaryReplicas(percent: percent, of: total)
             try await context.kube(context.kubectl.scale(deployment: canary, replicas: replicas))
             try await context.kube(context.kubectl.scale(deployment: env.deployment, replicas: max(total - replicas, 0)))
@@ -42,8 +43,8 @@ struct CanaryStrategy: Strategy {
                 selector["track"] = "canary"
                 try await context.kube(context.kubectl.patchService(preview.service, selector: selector))
             }
-            context.recorder.note(.stageProgressed(stage: context.stage, done: percent, total: 100,
-                                                              label: "canary \(percent)%"))
+            context.recorder.note(.stageProgressed(stage: context.stage, done: index + 1, total: stepCount,
+                                                   label: "canary \(percent)%"))
             try await context.analyse(Double(options.pauseSeconds))
         }
         // Promote: stable takes the new version at full size; the canary goes away.
@@ -52,7 +53,7 @@ struct CanaryStrategy: Strategy {
         try await context.kube(context.kubectl.scale(deployment: env.deployment, replicas: total))
         _ = try await context.watch(env.deployment)
         try await context.kube(context.kubectl.scale(deployment: canary, replicas: 0))
-        context.recorder.note(.stageProgressed(stage: context.stage, done: 100, total: 100, label: "promoted"))
+        context.recorder.note(.stageProgressed(stage: context.stage, done: stepCount, total: stepCount, label: "promoted"))
     }
 
     func rollback(_ context: StrategyContext, target: String?) async throws -> String {
