@@ -11,11 +11,56 @@ func option(_ name: String, _ fallback: Int) -> Int {
           let value = Int(arguments[index + 1]) else { return fallback }
     return value
 }
+
+/// The groups `--only` picks from, in the order they run.
+let groups = ["fold", "compose", "store", "output", "deploy", "console"]
+let usage = """
+usage: gantry-bench [--only GROUP[,GROUP...]] [options]
+
+Prints the speed figures of design/targets.md. Build in release mode first:
+  swift build -c release && .build/release/gantry-bench
+
+groups (all by default): \(groups.joined(separator: ", "))
+  fold      reducer throughput                 [--events N]            (5000000)
+  compose   console frame composition p99 at 80x24, 120x40, 200x60
+  store     batched and durable append, cold replay, replay from a snapshot
+                                               [--append N] [--replay N] (200000, 1000000)
+  output    executor memory under a flood of output      [--output-mb N] (1000)
+  deploy    deploy wall time vs a shell script, pod-ready -> store latency, on gantry sim
+                                               [--deploy-rounds N] [--deploy-replicas N] (15, 10)
+  console   the real gantry binary on a pseudo-terminal   [--gantry PATH] [--key-samples N]
+                                               [--lines-per-second N] [--idle-seconds S]
+--no-deploy and --no-console skip those groups (as before).
+"""
+if arguments.contains("--help") || arguments.contains("-h") {
+    print(usage)
+    exit(0)
+}
+let only: Set<String>? = {
+    guard let index = arguments.firstIndex(of: "--only") else { return nil }
+    guard index + 1 < arguments.count else {
+        FileHandle.standardError.write(Data("error: --only needs a group (\(groups.joined(separator: ", ")))\n".utf8))
+        exit(2)
+    }
+    let picked = Set(arguments[index + 1].split(separator: ",").map(String.init))
+    if let unknown = picked.first(where: { !groups.contains($0) }) {
+        FileHandle.standardError.write(Data("error: no group '\(unknown)'; groups: \(groups.joined(separator: ", "))\n".utf8))
+        exit(2)
+    }
+    return picked
+}()
+/// Whether `group` runs (`--only`, `--no-deploy`, `--no-console`).
+@MainActor func runs(_ group: String) -> Bool {
+    if group == "deploy" || group == "output", arguments.contains("--no-deploy") { return false }
+    if group == "console", arguments.contains("--no-console") { return false }
+    return only?.contains(group) ?? true
+}
 let foldCount = option("--events", 5_000_000)
 
 print("gantry-bench (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
 
 // MARK: - Fold
+if runs("fold") {
 let events = Workload.numbered(count: foldCount)
 var folded = GantryState()
 let foldSeconds = Bench.best(3) {
@@ -27,9 +72,10 @@ precondition(folded.eventCount == foldCount)
 let foldRate = Double(foldCount) / foldSeconds
 Bench.report("fold throughput (\(foldCount) events)", Bench.rate(foldCount, foldSeconds),
              target: ">= 5M events/s", met: foldRate >= 5e6)
+}
 
 // MARK: - Console
-ComposeBench.run()
+if runs("compose") { ComposeBench.run() }
 
 // MARK: - Store
 let appendCount = option("--append", 200_000)
@@ -38,7 +84,7 @@ let directory = NSTemporaryDirectory() + "gantry-bench-\(getpid())"
 try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: directory) }
 
-do {
+if runs("store") { do {
     // Batched: progress and log events, 1000 per append.
     let store = try SQLiteEventStore(path: directory + "/append.sqlite")
     let batch = Workload.pending(count: appendCount + Workload.deployCount).dropFirst(Workload.deployCount)
@@ -103,11 +149,11 @@ do {
 } catch {
     print("store benchmark failed: \(error)")
     exit(1)
-}
+} }
 
 // MARK: - Executor
-if !arguments.contains("--no-deploy") {
-    OutputBench.run(megabytes: option("--output-mb", 1000))
+if runs("output") { OutputBench.run(megabytes: option("--output-mb", 1000)) }
+if runs("deploy") {
     // The simulator's fast default timings, then pods that take 3 s to turn ready (closer to a real app).
     await DeployBench.run(rounds: option("--deploy-rounds", 15), replicas: option("--deploy-replicas", 10),
                           readySeconds: 0.5, latency: true)
@@ -118,6 +164,6 @@ if !arguments.contains("--no-deploy") {
 // MARK: - Live console: the real gantry binary (built beside this one) on a pseudo-terminal.
 // [--no-console] [--gantry PATH] [--key-samples N] [--lines-per-second N]
 // [--idle-seconds S] (or GANTRY_BENCH_IDLE_SECONDS; default 60)
-if !arguments.contains("--no-console") {
+if runs("console") {
     ConsoleBench.runFromCommandLine(arguments, directory: NSTemporaryDirectory() + "gantry-bench-console-\(getpid())")
 }

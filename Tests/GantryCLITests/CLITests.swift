@@ -35,6 +35,25 @@ final class CLITests: XCTestCase {
         }
     }
 
+    /// `gantry-bench --help` prints its options and runs nothing; `--only` refuses a group it
+    /// does not have, naming the ones it has.
+    func testBenchHelpAndOnly() throws {
+        let help = try BuiltBinary.run("gantry-bench", ["--help"])
+        XCTAssertEqual(help.status, 0, help.stderr)
+        XCTAssertTrue(help.stdout.hasPrefix("usage: gantry-bench [--only GROUP[,GROUP...]] [options]\n"), help.stdout)
+        for group in ["fold", "compose", "store", "output", "deploy", "console"] {
+            XCTAssertTrue(help.stdout.contains("\n  \(group) "), "help lacks \(group):\n\(help.stdout)")
+        }
+        XCTAssertFalse(help.stdout.contains("gantry-bench ("), "--help runs no benchmark")
+        let wrong = try BuiltBinary.run("gantry-bench", ["--only", "fold,speed"])
+        XCTAssertEqual(wrong.status, 2)
+        XCTAssertEqual(wrong.stderr, "error: no group 'speed'; groups: fold, compose, store, output, deploy, console\n")
+        let fold = try BuiltBinary.run("gantry-bench", ["--only", "fold", "--events", "20000"])
+        XCTAssertEqual(fold.status, 0, fold.stderr)
+        XCTAssertTrue(fold.stdout.contains("fold throughput (20000 events)"), fold.stdout)
+        XCTAssertFalse(fold.stdout.contains("append") || fold.stdout.contains("compose"), fold.stdout)
+    }
+
     /// A 0-byte store file is a log that lost its contents, or a stray file: every command, reader
     /// or writer, refuses it with the same message, and none turns it into a new log.
     func testAnEmptyStoreFileIsRefusedAlikeByEveryCommand() throws {
