@@ -24,12 +24,18 @@ public struct Prompt: Equatable, Sendable {
         case deployConfirm(environment: String, version: String)
         case overrideReason(environment: String, gate: String)
         case search
+        /// The `:` command palette.
+        case palette
     }
     public var purpose: Purpose
     public var title: String
     public var label: String
     public var text: String = ""
     public var error: String?
+    /// What tab completes to, shown under the field (versions, commands, names).
+    public var suggestions: [String] = []
+    /// A line under the field saying what the suggestions are.
+    public var hint: String = ""
 
     public init(purpose: Purpose, title: String, label: String, text: String = "") {
         self.purpose = purpose
@@ -45,6 +51,7 @@ public struct Confirmation: Equatable, Sendable {
         case rollback(deploy: DeployID, environment: String, target: String?)
         case cancel(deploy: DeployID, environment: String)
         case override(deploy: DeployID, environment: String, gate: String, reason: String)
+        case approve(deploy: DeployID, environment: String)
     }
     public var action: Action
     public var title: String
@@ -77,11 +84,28 @@ public struct UIState: Equatable, Sendable {
     public var logScroll = 0
     public var search = ""
     public var overlay: Overlay = .none
-    /// A one-line message for the user (the result of the last key), cleared by the next key.
+    /// A one-line message for the user (the result of the last key), cleared by the next key;
+    /// it also goes to the notifications, where it fades.
     public var message: String?
     public var messageIsError = false
+    /// Recent messages, newest first (at most `Notice.kept`), drawn apart from the header and
+    /// faded by age.
+    public var notices: [Notice] = []
+    /// The main view, or an environment's history.
+    public var view: ConsoleView = .main
+    /// The selected row of the history view.
+    public var historyRow = 0
+    /// A past deploy opened read-only, at one of its events.
+    public var travel: TimeTravel?
 
     public init() {}
+}
+
+/// What fills the body of the console.
+public enum ConsoleView: Equatable, Sendable {
+    case main
+    /// The past deploys of one environment.
+    case history(environment: String)
 }
 
 /// Everything a screen is drawn from: folded state, what the pipeline file says, and UI state.
@@ -102,6 +126,10 @@ public struct ConsoleModel: Equatable, Sendable {
     /// Damage found in the event log when it was opened (events missing): shown in red on the
     /// status line, before anything else, for as long as the console runs.
     public var logDamage: String?
+    /// Every environment's metrics read between deploys (the agent's live samples; not events).
+    public var live = LiveSamples()
+    /// Theme names the palette's `theme` offers.
+    public var themeNames: [String] = []
     public var ui = UIState()
 
     public init(state: GantryState, pipelineEnvironments: [String] = [], policies: [String: DeployPolicy] = [:],
@@ -127,6 +155,7 @@ public struct ConsoleModel: Equatable, Sendable {
     }
 
     public var selectedEnvironment: String? {
+        if let travel = ui.travel { return travel.environment }
         let names = environments
         guard !names.isEmpty else { return nil }
         return names[min(max(0, ui.environment), names.count - 1)]
@@ -134,7 +163,17 @@ public struct ConsoleModel: Equatable, Sendable {
 
     /// The newest deploy to the selected environment.
     public var selectedDeploy: DeployState? {
-        selectedEnvironment.flatMap { state.latestDeploy(in: $0) }
+        if let travel = ui.travel { return state.deploys[travel.deploy] }
+        return selectedEnvironment.flatMap { state.latestDeploy(in: $0) }
+    }
+
+    /// The model as drawn: in time travel, the state as of the chosen event (read-only).
+    public var shown: ConsoleModel {
+        guard let travel = ui.travel else { return self }
+        var model = self
+        model.state = travel.state
+        model.readOnly = true
+        return model
     }
 
     /// The index of the stage whose log is shown.

@@ -6,6 +6,11 @@ public enum ConsoleEffect: Equatable, Sendable {
     /// Record a command as the console's actor, through the rulebook (decided again on the
     /// store's newest state when it is appended; a refusal then comes back as a message).
     case command(Command)
+    /// Open a past deploy read-only at its events: the loop loads the state before it and the
+    /// events of its lifetime, and sets `ui.travel`.
+    case openTravel(DeployID)
+    /// Switch to the theme of this name.
+    case setTheme(String)
     case quit
 }
 
@@ -15,9 +20,21 @@ public enum ConsoleEffect: Equatable, Sendable {
 public enum ConsoleUpdate {
     /// Applies a key (through the key map) at terminal `size`.
     public static func handle(_ key: Key, model: inout ConsoleModel, size: TerminalSize) -> [ConsoleEffect] {
+        model.ui.message = nil
+        model.ui.messageIsError = false
+        let effects = handleKey(key, model: &model, size: size)
+        // What a key says also goes to the notification area, where it fades.
+        if let message = model.ui.message { model.ui.notify(message, isError: model.ui.messageIsError, at: model.now) }
+        return effects
+    }
+
+    static func handleKey(_ key: Key, model: inout ConsoleModel, size: TerminalSize) -> [ConsoleEffect] {
         guard let intent = KeyMap.intent(for: key, overlay: model.ui.overlay, readOnly: model.readOnly) else {
             guard case .none = model.ui.overlay, case .character(let c) = key else { return [] }
-            if model.readOnly, " aRdXO".contains(c) {
+            if model.ui.travel != nil, " aRXOn".contains(c) {
+                model.ui.message = "a replay is read-only: esc returns to the live console"
+                model.ui.messageIsError = true
+            } else if model.readOnly, " aRdXO".contains(c) {
                 model.ui.message = "read-only console: '\(c == " " ? "space" : String(c))' is off"
                 model.ui.messageIsError = true
             } else if c.isLetter || c.isNumber || c.isPunctuation || c.isSymbol {
@@ -42,6 +59,10 @@ public enum ConsoleUpdate {
         case .none:
             model.ui.message = nil
             model.ui.messageIsError = false
+            if model.ui.travel != nil { return applyTravel(intent, model: &model, size: size) }
+            if case .history(let environment) = model.ui.view {
+                return applyHistory(intent, environment: environment, model: &model, size: size)
+            }
             return applyMain(intent, model: &model, size: size)
         }
     }
@@ -81,8 +102,23 @@ public enum ConsoleUpdate {
         case .cancelDeploy: cancelDeploy(&model)
         case .override: startOverride(&model)
         case .startSearch:
-            model.ui.overlay = .prompt(Prompt(purpose: .search, title: "Search the log", label: "Find (case-insensitive):",
-                                              text: model.ui.search))
+            // A new filter starts empty and filters as it is typed.
+            model.ui.search = ""
+            model.ui.logScroll = 0
+            model.ui.overlay = .prompt(Prompt(purpose: .search, title: "Filter the log", label: "Filter (case-insensitive):"))
+        case .history:
+            guard let environment = model.selectedEnvironment else {
+                refuse("no environment selected", &model)
+                return []
+            }
+            model.ui.view = .history(environment: environment)
+            model.ui.historyRow = 0
+        case .palette:
+            var prompt = Prompt(purpose: .palette, title: "Command", label: "Command:")
+            suggest(&prompt, model: model)
+            model.ui.overlay = .prompt(prompt)
+        case .step:
+            model.ui.message = "[ ] step through a replay: H lists the deploys, enter replays one"
         case .nextMatch:
             // `n` in the checklist ticks with a note; elsewhere it is the next search match.
             if model.ui.focus == .checklist, !model.readOnly { return toggleTick(&model, withNote: true) }
@@ -93,7 +129,7 @@ public enum ConsoleUpdate {
         case .quit: return [.quit]
         case .click(let column, let row): click(column: column, row: row, model: &model, size: size)
         case .wheel(let lines, let column, let row): wheel(lines, column: column, row: row, model: &model, size: size)
-        case .type, .erase, .submit, .cancel, .switchButton: break
+        case .type, .erase, .submit, .cancel, .switchButton, .complete: break
         }
         return []
     }
@@ -121,7 +157,7 @@ public enum ConsoleUpdate {
             model.ui.item = min(max(0, model.ui.item + delta), count - 1)
         case .metrics: break
         case .log:
-            let total = LogPanel.lines(model).count
+            let total = LogPanel.visibleLines(model.shown).count
             model.ui.logScroll = min(max(0, model.ui.logScroll - delta), max(0, total - 1))
         }
     }
@@ -132,7 +168,7 @@ public enum ConsoleUpdate {
     static func wheel(_ lines: Int, column: Int, row: Int, model: inout ConsoleModel, size: TerminalSize) {
         let layout = model.layout(size)
         guard !layout.isTooSmall, layout.panel(atColumn: column, row: row) == .log else { return }
-        let total = LogPanel.lines(model).count
+        let total = LogPanel.visibleLines(model.shown).count
         model.ui.logScroll = min(max(0, model.ui.logScroll - lines), max(0, total - 1))
     }
 
@@ -145,8 +181,10 @@ public enum ConsoleUpdate {
         let offset = row - inner.y
         switch panel {
         case .environments:
+            guard model.ui.travel == nil else { return }
             let count = model.environments.count
-            let first = max(0, min(model.ui.environment, count - 1) - inner.height + 1)
+            let first = layout.cards ? 0 : max(0, min(model.ui.environment, count - 1) - inner.height + 1)
+            let offset = layout.cards ? offset / max(1, EnvironmentsPanel.cardHeight(model)) : offset
             if first + offset < count {
                 model.ui.environment = first + offset
                 model.ui.stage = nil
@@ -168,10 +206,10 @@ public enum ConsoleUpdate {
     }
 
     static func jumpToMatch(older: Bool, model: inout ConsoleModel, size: TerminalSize) {
-        let lines = LogPanel.lines(model)
+        let lines = LogPanel.visibleLines(model.shown)
         let matches = LogPanel.matches(lines, query: model.ui.search)
         guard !matches.isEmpty else {
-            model.ui.message = model.ui.search.isEmpty ? "no search: press / to search" : "no match for '\(model.ui.search)'"
+            model.ui.message = model.ui.search.isEmpty ? "no filter: press / to filter the log" : "no match for '\(model.ui.search)'"
             return
         }
         let height = max(1, model.layout(size).inner(.log).height)
@@ -264,12 +302,44 @@ public enum ConsoleUpdate {
         }
     }
 
+    /// `a`: what would be approved (version, environment, the checklist, the environments it
+    /// needed first, the approvals so far) in a dialog whose default is Cancel.
     static func approve(_ model: inout ConsoleModel) -> [ConsoleEffect] {
-        guard let environment = model.selectedEnvironment else {
+        guard let environment = model.selectedEnvironment, let deploy = model.selectedDeploy else {
             refuse("no deploy to approve", &model)
             return []
         }
-        return ask(.approve(environment: environment, comment: ""), model: &model)
+        if case .failure(let refusal) = check(.approve(environment: environment, comment: ""), model) {
+            refuse(refusal.reason, &model)
+            return []
+        }
+        model.ui.overlay = .confirm(Confirmation(action: .approve(deploy: deploy.id, environment: environment),
+                                                 title: "Approve \(deploy.version) to \(deploy.environment)",
+                                                 lines: approvalSummary(deploy, model: model), confirmLabel: "Approve"))
+        return []
+    }
+
+    /// The lines of the approval dialog.
+    public static func approvalSummary(_ deploy: DeployState, model: ConsoleModel) -> [String] {
+        var lines = ["Approve \(deploy.version) to \(deploy.environment) (\(deploy.policy.strategy)) as \(model.actor)?",
+                     "Requested by \(deploy.requestedBy) \(TextFormat.ago(deploy.requestedAt, now: model.now))."]
+        let rows = deploy.checklists.flatMap { list in list.items.map { (list.id, $0) } }
+        if !rows.isEmpty {
+            let open = rows.filter { !$0.1.isSatisfied }.map(\.1.spec.id)
+            lines.append(open.isEmpty ? "Checklist: all \(rows.count) items done."
+                : "Checklist: \(rows.count - open.count)/\(rows.count) done; not yet: \(open.prefix(4).joined(separator: ", "))"
+                    + (open.count > 4 ? ", …" : "") + ".")
+        }
+        for required in model.requires[deploy.environment] ?? [] {
+            let verified = model.state.environments[required]?.knownGood.contains(deploy.version) == true
+            lines.append(verified ? "\(deploy.version) is verified on \(required)." : "\(deploy.version) is not verified on \(required) yet.")
+        }
+        for rule in deploy.policy.approvals {
+            let given = deploy.approvals.filter { $0.scope == rule.scope }.map(\.by)
+            lines.append("Approvals for \(rule.scope): \(given.count) of \(rule.required)"
+                + (given.isEmpty ? "" : " (\(given.joined(separator: ", ")))") + ".")
+        }
+        return lines
     }
 
     static func rollback(_ model: inout ConsoleModel) {
@@ -322,7 +392,7 @@ public enum ConsoleUpdate {
                                           label: "Why force it open? (required, kept in the audit trail)"))
     }
 
-    static func startDeploy(_ model: inout ConsoleModel) {
+    static func startDeploy(_ model: inout ConsoleModel, version: String? = nil) {
         guard let environment = model.selectedEnvironment else {
             refuse("no environment selected", &model)
             return
@@ -336,8 +406,10 @@ public enum ConsoleUpdate {
             refuse(refusal.reason, &model)
             return
         }
-        model.ui.overlay = .prompt(Prompt(purpose: .deployVersion(environment: environment), title: "Deploy to \(environment)",
-                                          label: "Version (image tag) to deploy:"))
+        var prompt = Prompt(purpose: .deployVersion(environment: environment), title: "Deploy to \(environment)",
+                            label: "Version (image tag) to deploy:", text: version ?? "")
+        suggest(&prompt, model: model)
+        model.ui.overlay = .prompt(prompt)
     }
 
     /// Whether deploying to `environment` asks to type its name.
@@ -353,6 +425,8 @@ public enum ConsoleUpdate {
         switch intent {
         case .cancel:
             model.ui.overlay = .none
+            // Esc while filtering clears the filter.
+            if prompt.purpose == .search { model.ui.search = "" }
             return []
         case .type(let character):
             guard prompt.text.count < 200, !character.unicodeScalars.contains(where: SafeText.isUnsafe) else { return [] }
@@ -361,10 +435,18 @@ public enum ConsoleUpdate {
         case .erase:
             if !prompt.text.isEmpty { prompt.text.removeLast() }
             prompt.error = nil
+        case .complete:
+            complete(&prompt, model: model)
         case .submit:
             return submit(prompt, model: &model)
         default: break
         }
+        if prompt.purpose == .search {
+            // The filter follows every key.
+            model.ui.search = prompt.text.trimmingCharacters(in: .whitespaces)
+            model.ui.logScroll = 0
+        }
+        suggest(&prompt, model: model)
         model.ui.overlay = .prompt(prompt)
         return []
     }
@@ -378,6 +460,9 @@ public enum ConsoleUpdate {
             model.ui.overlay = .none
             if !text.isEmpty { model.ui.focus = .log }
             return []
+        case .palette:
+            model.ui.overlay = .none
+            return runCommand(text, model: &model)
         case .tickNote(let deploy, let checklist, let item, _):
             let environment = model.selectedEnvironment ?? model.state.deploys[deploy]?.environment ?? ""
             let command = Command.tick(environment: environment, checklist: checklist, item: item, note: text)
@@ -464,6 +549,8 @@ public enum ConsoleUpdate {
                 return ask(.cancel(environment: environment, reason: "from the console"), model: &model)
             case .override(_, let environment, let gate, let reason):
                 return ask(.override(environment: environment, gate: gate, reason: reason), model: &model)
+            case .approve(_, let environment):
+                return ask(.approve(environment: environment, comment: ""), model: &model)
             }
         default: break
         }

@@ -39,5 +39,6 @@ public struct Glyphs: Equatable, Sendable {
         guard isASCII else { return text }
         return text.replacingOccurrences(of: "✓", with: "ok").replacingOccurrences(of: "—", with: "-")
             .replacingOccurrences(of: "…", with: "...").replacingOccurrences(of: "→", with: "->")
+            .replacingOccurrences(of: "↓", with: "v").replacingOccurrences(of: "↑", with: "^")
     }
 }

@@ -15,12 +15,20 @@ public enum Intent: Equatable, Sendable {
     case nextPanel, previousPanel, open
     case toggleTick, approve, rollback, deploy, cancelDeploy, override
     case startSearch, nextMatch, previousMatch, clearSearch
+    /// `H`: the selected environment's past deploys.
+    case history
+    /// `:`: the command palette.
+    case palette
+    /// Time travel: `[` `]` one event, `{` `}` ten.
+    case step(Int)
     case help, quit
     case click(column: Int, row: Int)
     /// The wheel over a cell: scrolls the panel under the pointer, never the selection.
     case wheel(lines: Int, column: Int, row: Int)
     // Overlays
     case type(Character), erase, submit, cancel, switchButton
+    /// Tab in a prompt: complete the word being typed.
+    case complete
 }
 
 /// Keys → intents. Pure; which keys exist depends on the overlay and on `--readonly`.
@@ -48,9 +56,12 @@ public enum KeyMap {
         Binding(keys: "d", action: "deploy a version to the selected environment", changes: true),
         Binding(keys: "X", action: "cancel the deploy where it is (no rollback)", changes: true),
         Binding(keys: "O", action: "override a closed gate (typed reason, audited)", changes: true),
-        Binding(keys: "/", action: "search the log", changes: false),
-        Binding(keys: "n N", action: "next / previous match; checklist: tick + note", changes: false),
-        Binding(keys: "esc", action: "clear the search, close a dialog", changes: false),
+        Binding(keys: "/", action: "filter the log as you type (n N: next / previous)", changes: false),
+        Binding(keys: "n", action: "checklist: tick with a note", changes: true),
+        Binding(keys: ":", action: "command palette: deploy, rollback, tick, theme…", changes: false),
+        Binding(keys: "H", action: "history; enter replays a deploy", changes: false),
+        Binding(keys: "[ ]  { }", action: "replay: one event / ten events back or on", changes: false),
+        Binding(keys: "esc", action: "clear the filter, close a dialog, leave a view", changes: false),
         Binding(keys: "mouse", action: "click to select; wheel scrolls the log under it", changes: false),
         Binding(keys: "?", action: "this help", changes: false),
         Binding(keys: "q", action: "quit (deploys keep running)", changes: false),
@@ -71,6 +82,7 @@ public enum KeyMap {
             case .enter: return .submit
             case .escape: return .cancel
             case .backspace: return .erase
+            case .tab: return .complete
             case .character(let character): return .type(character)
             default: return nil
             }
@@ -104,6 +116,12 @@ public enum KeyMap {
             case .character("n"): .nextMatch
             case .character("N"): .previousMatch
             case .escape: .clearSearch
+            case .character("H"): .history
+            case .character(":"): .palette
+            case .character("["): .step(-1)
+            case .character("]"): .step(1)
+            case .character("{"): .step(-10)
+            case .character("}"): .step(10)
             case .character("?"): .help
             case .character("q"): .quit
             case .click(let column, let row): .click(column: column, row: row)

@@ -39,9 +39,9 @@ public enum SampleDeploys {
             ChecklistItemPlan(id: "rollback-plan", text: "Rollback plan documented"),
         ])],
         approvals: [ApprovalRule(scope: "production", required: 2, allowed: ["alice", "bob", "carol"], allowSelf: false)],
-        metrics: [MetricPlan(name: "error-rate", warn: 0.01, critical: 0.05),
-                  MetricPlan(name: "latency-p95", warn: 1, critical: 2),
-                  MetricPlan(name: "ready", warn: 2, critical: 1, lowerIsWorse: true)])
+        metrics: [MetricPlan(name: "error-rate", warn: 0.01, critical: 0.05, unit: .ratio),
+                  MetricPlan(name: "latency-p95", warn: 1, critical: 2, unit: .seconds),
+                  MetricPlan(name: "ready", warn: 2, critical: 1, lowerIsWorse: true, unit: .count)])
 
     /// The policy of a deploy to staging: build, push, rolling update.
     public static let stagingPolicy = DeployPolicy(
@@ -188,6 +188,25 @@ public enum SampleDeploys {
                                  policies: ["staging": stagingPolicy, "production": productionPolicy], app: "web",
                                  actor: actor, now: now(phase))
         model.ui.environment = 1
+        model.requires = ["production": ["staging"]]
+        model.live = live(until: now(phase))
         return model
+    }
+
+    /// Live samples of both environments for the minute before `end`, every 5 s (the agent's
+    /// sampling between deploys): staging healthy, production with a little noise.
+    public static func live(until end: Date) -> LiveSamples {
+        var values: [String: [String: [MetricSeries.Sample]]] = [:]
+        let errors = [0.002, 0.003, 0.002, 0.004, 0.003, 0.002, 0.006, 0.003, 0.002, 0.003, 0.002, 0.004]
+        let latency = [0.21, 0.22, 0.2, 0.24, 0.23, 0.22, 0.31, 0.25, 0.22, 0.21, 0.22, 0.23]
+        for (environment, ready, scale) in [("staging", 3.0, 0.5), ("production", 5.0, 1.0)] {
+            for index in 0..<errors.count {
+                let time = end.addingTimeInterval(Double(index - errors.count) * 5)
+                values[environment, default: [:]]["error-rate", default: []].append(.init(time: time, value: errors[index] * scale))
+                values[environment, default: [:]]["latency-p95", default: []].append(.init(time: time, value: latency[index]))
+                values[environment, default: [:]]["ready", default: []].append(.init(time: time, value: ready))
+            }
+        }
+        return LiveSamples(values)
     }
 }

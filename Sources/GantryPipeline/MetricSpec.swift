@@ -1,4 +1,5 @@
 import Foundation
+import GantryCore
 
 /// A metric sampled during deploys and watch windows, with optional thresholds.
 public struct MetricSpec: Sendable, Equatable {
@@ -21,6 +22,21 @@ public struct MetricSpec: Sendable, Equatable {
 
     /// Which side of a threshold is bad, when the file says (`bad: above` or `bad: below`).
     public var declaredDirection: ThresholdDirection?
+
+    /// The unit when the file says (`unit: ratio | seconds | count`).
+    public var declaredUnit: MetricUnit?
+
+    /// What the numbers mean: as declared, else by the source (error ratio: ratio; latency:
+    /// seconds; Kubernetes counts: count; a Prometheus query: unknown).
+    public var unit: MetricUnit {
+        if let declaredUnit { return declaredUnit }
+        switch source {
+        case .probe(_, .errorRatio): return .ratio
+        case .probe(_, .latencyP95), .probe(_, .latencyP99): return .seconds
+        case .kube: return .count
+        case .prometheus: return .none
+        }
+    }
 
     /// Which side of a threshold is bad: as declared, else by the source (ready replicas: below).
     public var direction: ThresholdDirection { declaredDirection ?? source.direction }

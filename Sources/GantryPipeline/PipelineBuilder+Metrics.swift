@@ -1,7 +1,8 @@
 import Foundation
+import GantryCore
 
 extension PipelineBuilder {
-    static let metricKeys = ["probe", "measure", "prometheus", "kube", "warn", "critical", "bad"]
+    static let metricKeys = ["probe", "measure", "prometheus", "kube", "warn", "critical", "bad", "unit"]
     static let sourceKeys = ["probe", "prometheus", "kube"]
 
     /// Reads `metrics:`, a mapping of metric name to metric.
@@ -41,10 +42,22 @@ extension PipelineBuilder {
                 declared = .some(nil)
             }
         }
+        var unit: MetricUnit??
+        if let value = reader["unit"] {
+            let known = MetricUnit.allCases.filter { $0 != .none }.map(\.rawValue)
+            if case .scalar(let scalar) = value.node, let found = MetricUnit(rawValue: scalar.string), found != .none {
+                unit = .some(found)
+            } else {
+                sink.error("'unit' must be one of \(known.joined(separator: ", ")) (ratio shows 0.05 as 5%, seconds shows "
+                    + "0.012 as 12 ms), got \(value.got)", at: value.position, path: value.path)
+                unit = .some(nil)
+            }
+        }
         guard let source, warn.map({ $0 != nil }) ?? true, critical.map({ $0 != nil }) ?? true,
-              declared.map({ $0 != nil }) ?? true else { return nil }
+              declared.map({ $0 != nil }) ?? true, unit.map({ $0 != nil }) ?? true else { return nil }
         var spec = MetricSpec(name: name, source: source, warn: warn ?? nil, critical: critical ?? nil)
         spec.declaredDirection = declared ?? nil
+        spec.declaredUnit = unit ?? nil
         if let low = spec.warn, let high = spec.critical, let position = reader["critical"]?.position {
             let wrongWay = spec.direction == .higherIsWorse ? high < low : high > low
             if wrongWay {

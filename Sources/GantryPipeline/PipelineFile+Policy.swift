@@ -42,7 +42,7 @@ extension PipelineFile {
         }
         let metricPlans = metrics.map { metric in
             MetricPlan(name: metric.name, warn: metric.warn, critical: metric.critical,
-                       lowerIsWorse: metric.direction == .lowerIsWorse)
+                       lowerIsWorse: metric.direction == .lowerIsWorse, unit: metric.unit)
         }
         return DeployPolicy(strategy: target.strategy.name, stages: plans, checklists: lists, approvals: rules,
                             metrics: metricPlans, pipelineFile: sourceFile, pipelineSource: source)

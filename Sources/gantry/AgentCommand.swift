@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GantryExecutor
+import GantryStore
 
 /// `gantry agent`: a long-running executor that runs every deploy and rollback asked for from
 /// any console or CLI on this store, until SIGINT/SIGTERM.
@@ -11,6 +12,9 @@ struct AgentCommand: AsyncParsableCommand {
 
     @OptionGroup var options: StoreOptions
     @OptionGroup var run: RunOptions
+
+    @Option(name: .long, help: "Seconds between live samples of every environment's metrics, deploy or not (0: off).")
+    var liveInterval: Double = 5
 
     func run() async throws {
         let pipeline = try options.loadPipeline()
@@ -25,7 +29,14 @@ struct AgentCommand: AsyncParsableCommand {
             print("reconcile: \(line)")
         }
         print("gantry agent: running deploys requested on \(options.storePath) (Ctrl-C stops)")
-        let task = Task { await agent.run() }
+        let sampler = try liveInterval > 0 ? EnvironmentSampler(
+            pipeline: pipeline, store: store, samples: SQLiteSampleStore(path: SQLiteSampleStore.path(forEvents: options.storePath)),
+            interval: liveInterval, prometheusURL: run.prometheus) : nil
+        let task = Task {
+            let live = Task { await sampler?.run() }
+            await agent.run()
+            live.cancel()
+        }
         let interrupt = InterruptHandler { task.cancel() }
         await task.value
         withExtendedLifetime(interrupt) {}

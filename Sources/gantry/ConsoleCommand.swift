@@ -37,12 +37,27 @@ struct ConsoleCommand: ParsableCommand {
         try runWith(store: store, pipeline: pipeline, who: who)
     }
 
-    /// Runs the console on an open store (`gantry demo` hands its own).
-    func runWith(store: SQLiteEventStore, pipeline: PipelineFile?, who: String? = nil) throws {
+    /// Runs the console on an open store (`gantry demo` hands its own); `replay` opens that
+    /// deploy's replay at start.
+    func runWith(store: SQLiteEventStore, pipeline: PipelineFile?, who: String? = nil, replay: DeployID? = nil) throws {
         let environment = ProcessInfo.processInfo.environment
         let who = try who ?? ActorIdentity.resolve(flag: actor)
         let selectedTheme = try loadTheme(environment: environment, settings: pipeline?.console ?? ConsoleSettings())
         var setup = ConsoleSetup(store: store, actor: who, readOnly: readonly, theme: selectedTheme)
+        setup.samplesPath = SQLiteSampleStore.path(forEvents: store.path)
+        setup.replay = replay
+        let directories = themeDirectories()
+        setup.themeNames = ThemeLoader.knownNames(searchDirectories: directories)
+        setup.loadTheme = { name in
+            do {
+                return .success(try ThemeLoader.resolve(flag: name, environment: [:], searchDirectories: directories))
+            } catch {
+                let known: [String] = ThemeLoader.knownNames(searchDirectories: directories)
+                let hint: String = Suggest.hint(name, among: known)
+                let text: String = "theme \(SafeText.sanitize(name)): \(error)\(hint) (known: \(known.joined(separator: ", ")))"
+                return .failure(CLIError(text))
+            }
+        }
         if let pipeline {
             setup.app = pipeline.app
             setup.environments = pipeline.environments.map(\.name)
@@ -74,10 +89,17 @@ struct ConsoleCommand: ParsableCommand {
     /// `--theme`, then GANTRY_THEME, then the pipeline file's `console.theme` (a path in it is
     /// relative to the pipeline file), then dark. A configured name that is no theme is reported
     /// at its place in the pipeline file, with the nearest known name.
-    private func loadTheme(environment: [String: String], settings: ConsoleSettings) throws -> Theme {
+    /// Where `NAME.theme` files are looked for: beside the pipeline file, then ./themes.
+    private func themeDirectories() -> [String] {
         let pipelineDirectory = (storeOptions.file as NSString).deletingLastPathComponent
         var directories = [FileManager.default.currentDirectoryPath + "/themes"]
         if !pipelineDirectory.isEmpty { directories.insert(pipelineDirectory + "/themes", at: 0) }
+        return directories
+    }
+
+    private func loadTheme(environment: [String: String], settings: ConsoleSettings) throws -> Theme {
+        let pipelineDirectory = (storeOptions.file as NSString).deletingLastPathComponent
+        let directories = themeDirectories()
         var configured = settings.theme
         if let path = configured, path.contains("/"), !path.hasPrefix("/"), !pipelineDirectory.isEmpty {
             configured = pipelineDirectory + "/" + path
@@ -108,5 +130,32 @@ struct ConsoleCommand: ParsableCommand {
                                                      withIntermediateDirectories: true)
         }
         return try storeOptions.open(readOnly: readonly)
+    }
+}
+
+/// `gantry replay DEPLOY`: the console, read-only, on one past deploy: every panel as of each of
+/// its events, stepped with `[` `]`.
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Replay a past deploy in the console, event by event (read-only).",
+        discussion: "[ ] step one event, { } ten, g G the first and last, esc lists the environment's history, q quits.")
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Argument(help: "The deploy: its id or a unique prefix (`gantry history` lists them).")
+    var deploy: String
+
+    @Option(help: "The theme: a name or a path.")
+    var theme: String?
+
+    func run() throws {
+        let (opened, state) = try storeOptions.loadState()
+        guard let store = opened else { throw CLIError("no event store at \(storeOptions.storePath) yet: nothing to replay") }
+        let found = try storeOptions.findDeploy(deploy, in: state)
+        let pipeline = FileManager.default.fileExists(atPath: storeOptions.file) ? try? PipelineLoader.load(path: storeOptions.file) : nil
+        var console = try ConsoleCommand.parse(["--readonly"] + (theme.map { ["--theme", $0] } ?? []))
+        console.storeOptions = storeOptions
+        try console.runWith(store: store, pipeline: pipeline, replay: found.id)
     }
 }

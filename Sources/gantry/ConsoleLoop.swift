@@ -14,6 +14,13 @@ struct ConsoleSetup {
     var environments: [String] = []
     var policies: [String: DeployPolicy] = [:]
     var requires: [String: [String]] = [:]
+    /// The live samples file beside the store (read, never written, by the console).
+    var samplesPath: String?
+    /// A deploy to open as a replay at start (`gantry replay`).
+    var replay: DeployID?
+    /// Theme names the palette offers, and how to load one by name.
+    var themeNames: [String] = []
+    var loadTheme: @Sendable (String) -> Result<Theme, CLIError> = { .failure(CLIError("no theme '\($0)'")) }
 }
 
 /// The live loop: read keys first and draw them at once, fold store events in bounded slices,
@@ -40,12 +47,13 @@ enum ConsoleLoop {
             throw CLIError(error.description)
         }
         defer { terminal.stop() }
-        let theme = terminal.adapt(setup.theme)
+        var theme = terminal.adapt(setup.theme)
         var model = ConsoleModel(state: state, pipelineEnvironments: setup.environments, policies: setup.policies,
                                  app: setup.app, actor: setup.actor, readOnly: setup.readOnly,
                                  glyphs: terminal.isUTF8 ? .unicode : .ascii, now: Date())
         model.logDamage = setup.store.damage?.summary
         model.requires = setup.requires
+        model.themeNames = setup.themeNames
         if let active = model.environments.firstIndex(where: { model.state.environments[$0]?.activeDeploy != nil }) {
             model.ui.environment = active
         }
@@ -69,6 +77,33 @@ enum ConsoleLoop {
             }
         }
         defer { subscription.cancel() }
+        // The agent's live samples (apart from the log), read each second while the console runs.
+        let samplesPath = setup.samplesPath
+        let liveReader = Task.detached {
+            var opened: SQLiteSampleStore?
+            var last = LiveSamples()
+            while !Task.isCancelled {
+                if opened == nil, let samplesPath, FileManager.default.fileExists(atPath: samplesPath) {
+                    opened = try? SQLiteSampleStore(path: samplesPath, readOnly: true)
+                }
+                if let opened, let samples = try? opened.recent(limit: 240), samples != last {
+                    last = samples
+                    if inbox.postLive(samples) { TerminalSignals.poke() }
+                }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+        defer { liveReader.cancel() }
+        var travelLoad: Task<Void, Never>?
+        defer { travelLoad?.cancel() }
+        func openTravel(_ deploy: DeployID) {
+            travelLoad?.cancel()
+            travelLoad = Task.detached {
+                let result = Result { try TravelLoader.load(deploy, from: store) }.mapError { $0 as? CLIError ?? CLIError("\($0)") }
+                if inbox.postTravel(result) { TerminalSignals.poke() }
+            }
+        }
+        if let replay = setup.replay { openTravel(replay) }
 
         var lastFrame: CellBuffer?
         var pacer = FramePacer()
@@ -99,6 +134,18 @@ enum ConsoleLoop {
                         case .command(let command):
                             // Decided again and appended off the loop (it may wait for an fsync or another writer).
                             writer.record(command, as: setup.actor)
+                        case .openTravel(let deploy):
+                            model.ui.notify("loading the replay of \(deploy)…", isError: false, at: Date())
+                            openTravel(deploy)
+                        case .setTheme(let name):
+                            switch setup.loadTheme(name) {
+                            case .success(let loaded):
+                                theme = terminal.adapt(loaded)
+                                lastFrame = nil
+                                model.ui.notify("theme \(name)", isError: false, at: Date())
+                            case .failure(let error):
+                                model.ui.notify(error.description, isError: true, at: Date())
+                            }
                         }
                     }
                 }
@@ -109,9 +156,27 @@ enum ConsoleLoop {
             let slice = inbox.take(limit: FramePacer.foldSlice)
             for event in slice.events where event.seq > model.state.lastSeq { Reducer.reduce(into: &model.state, event) }
             if !slice.events.isEmpty { pacer.noteStoreChange() }
-            if let message = slice.messages.last {
+            for message in slice.messages {
                 model.ui.message = message.text
                 model.ui.messageIsError = message.isError
+                model.ui.notify(message.text, isError: message.isError, at: Date(), resolvesPending: true)
+                pacer.noteStoreChange()
+            }
+            if let live = slice.live {
+                model.live = live
+                pacer.noteStoreChange()
+            }
+            if let travel = slice.travel {
+                switch travel {
+                case .success(let loaded):
+                    model.ui.travel = loaded
+                    model.ui.stage = nil
+                    model.ui.logScroll = 0
+                    if model.ui.focus == .environments { model.ui.focus = .pipeline }
+                    model.ui.notify("replaying \(loaded.version) to \(loaded.environment): [ ] step, esc returns", isError: false, at: Date())
+                case .failure(let error):
+                    model.ui.notify(error.description, isError: true, at: Date())
+                }
                 pacer.noteStoreChange()
             }
             if let damage = slice.damage {
@@ -120,7 +185,9 @@ enum ConsoleLoop {
             }
 
             // 3. Store changes at most ~60 frames a second; durations tick once a second.
+            // Durations tick, and notifications fade, once a second.
             let running = model.state.environments.values.contains { $0.activeDeploy != nil }
+                || !model.ui.visibleNotices(now: Date()).isEmpty
             let now = DispatchTime.now().uptimeNanoseconds
             if pacer.shouldDraw(now: now, running: running) { draw(size) }
 

@@ -57,7 +57,15 @@ struct DemoCommand: AsyncParsableCommand {
         let store = try options.openWritable()
         let agent = ExecutorAgent(store: store, pipeline: pipeline, settings: ExecutorSettings(sampleInterval: 1, workingDirectory: directory))
         _ = try await ReconcileCommand.reconcile(pipeline: pipeline, store: store, actor: ExecutorSettings.defaultHolder())
-        let agentTask = Task { await agent.run() }
+        // Every environment's metrics, read each second, deploy or not: the cards stay live.
+        let sampler = EnvironmentSampler(pipeline: pipeline, store: store,
+                                         samples: try SQLiteSampleStore(path: SQLiteSampleStore.path(forEvents: options.storePath)),
+                                         interval: 1)
+        let agentTask = Task {
+            let live = Task { await sampler.run() }
+            await agent.run()
+            live.cancel()
+        }
 
         if noConsole {
             print("gantry demo: pipeline \(pipelinePath), store \(options.storePath), kubeconfig \(kubeconfig)")

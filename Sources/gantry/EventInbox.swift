@@ -1,4 +1,5 @@
 import Foundation
+import GantryConsole
 import GantryCore
 
 /// Events delivered by the store subscription (and messages from background work), waiting for
@@ -13,6 +14,10 @@ final class EventInbox: @unchecked Sendable {
         var damage: String?
         /// Whether more events are waiting.
         var more: Bool
+        /// The newest live samples read, when new ones came.
+        var live: LiveSamples?
+        /// A replay loaded for time travel (or why it could not be).
+        var travel: Result<TimeTravel, CLIError>?
     }
 
     private let lock = NSLock()
@@ -26,6 +31,8 @@ final class EventInbox: @unchecked Sendable {
         var isError: Bool
     }
     private var damage: String?
+    private var live: LiveSamples?
+    private var travel: Result<TimeTravel, CLIError>?
     /// Whether the loop was woken and has not drained the inbox since.
     private var signalled = false
 
@@ -54,6 +61,22 @@ final class EventInbox: @unchecked Sendable {
         }
     }
 
+    /// Hands over newly read live samples; returns whether the loop must be woken.
+    func postLive(_ samples: LiveSamples) -> Bool {
+        lock.withLock {
+            live = samples
+            return wake()
+        }
+    }
+
+    /// Hands over a loaded replay; returns whether the loop must be woken.
+    func postTravel(_ result: Result<TimeTravel, CLIError>) -> Bool {
+        lock.withLock {
+            travel = result
+            return wake()
+        }
+    }
+
     private func wake() -> Bool {
         defer { signalled = true }
         return !signalled
@@ -77,8 +100,10 @@ final class EventInbox: @unchecked Sendable {
             defer {
                 messages.removeAll()
                 damage = nil
+                live = nil
+                travel = nil
             }
-            return Slice(events: slice, messages: messages, damage: damage, more: more)
+            return Slice(events: slice, messages: messages, damage: damage, more: more, live: live, travel: travel)
         }
     }
 }

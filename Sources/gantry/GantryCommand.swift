@@ -12,7 +12,7 @@ struct GantryCommand: AsyncParsableCommand {
         New here? Run `gantry demo`: a simulated cluster, a demo pipeline and the console.
         """,
         subcommands: [ConsoleCommand.self, DemoCommand.self, AgentCommand.self, SimCommand.self, DeployCommand.self, RollbackCommand.self, ApproveCommand.self,
-                      TickCommand.self, OverrideCommand.self, CancelCommand.self, ResumeCommand.self, CheckCommand.self, StatusCommand.self, ReconcileCommand.self, HistoryCommand.self, ShowCommand.self, VerifyCommand.self,
+                      TickCommand.self, OverrideCommand.self, CancelCommand.self, ResumeCommand.self, CheckCommand.self, StatusCommand.self, ReconcileCommand.self, HistoryCommand.self, ReplayCommand.self, ShowCommand.self, VerifyCommand.self,
                       ExportCommand.self],
         defaultSubcommand: ConsoleCommand.self
     )

@@ -101,20 +101,32 @@ final class KeyMapTests: XCTestCase {
         XCTAssertEqual(model.ui.focus, .environments, "a click outside panels changes nothing")
     }
 
-    func testSearchPromptAndMatches() {
+    func testSlashFiltersTheLogAsYouTypeWithACounter() {
         var model = SampleDeploys.model(.canary)
         _ = ConsoleUpdate.handle(.character("/"), model: &model, size: .small)
-        for character in "scaled" { _ = ConsoleUpdate.handle(.character(character), model: &model, size: .small) }
+        for character in "scal" { _ = ConsoleUpdate.handle(.character(character), model: &model, size: .small) }
+        XCTAssertEqual(model.ui.search, "scal", "the filter follows every key")
+        XCTAssertEqual(LogPanel.visibleLines(model).map(\.text), [
+            "$ kubectl --context prod -n web scale deployment/web-canary --replicas=2",
+            "deployment.apps/web-canary scaled", "deployment.apps/web-canary scaled"])
+        _ = ConsoleUpdate.handle(.character("e"), model: &model, size: .small)
+        _ = ConsoleUpdate.handle(.character("d"), model: &model, size: .small)
+        XCTAssertEqual(LogPanel.visibleLines(model).count, 2)
+        XCTAssertEqual(LogPanel.title(model, lines: LogPanel.lines(model)), "Log · production · follow · /scaled 2/2")
         _ = ConsoleUpdate.handle(.enter, model: &model, size: .small)
         XCTAssertEqual(model.ui.search, "scaled")
         XCTAssertEqual(model.ui.focus, .log)
         XCTAssertEqual(model.ui.overlay, .none)
-        _ = ConsoleUpdate.handle(.character("n"), model: &model, size: .small)
-        XCTAssertEqual(model.ui.logScroll, 1, "scrolled so the older match is on screen")
-        _ = ConsoleUpdate.handle(.character("N"), model: &model, size: .small)
-        XCTAssertEqual(model.ui.logScroll, 1, "the newer match shows too")
-        _ = ConsoleUpdate.handle(.escape, model: &model, size: .small)
+        _ = ConsoleUpdate.handle(.character("k"), model: &model, size: .small)
+        XCTAssertEqual(LogPanel.title(model, lines: LogPanel.lines(model)), "Log · production · scrolled 1 up (G follows) · /scaled 1/2")
+        // A new filter starts empty: typing never appends to the old one.
+        _ = ConsoleUpdate.handle(.character("/"), model: &model, size: .small)
         XCTAssertEqual(model.ui.search, "")
+        _ = ConsoleUpdate.handle(.character("x"), model: &model, size: .small)
+        XCTAssertEqual(model.ui.search, "x")
+        _ = ConsoleUpdate.handle(.escape, model: &model, size: .small)
+        XCTAssertEqual(model.ui.search, "", "esc clears the filter")
+        XCTAssertEqual(model.ui.overlay, .none)
     }
 
     // MARK: - Intents that record commands (through the rulebook)
@@ -208,9 +220,24 @@ final class KeyMapTests: XCTestCase {
 
     func testApproveChecksTheRulesFirst() {
         var carol = SampleDeploys.model(.gated, actor: "carol")
-        XCTAssertEqual(ConsoleUpdate.handle(.character("a"), model: &carol, size: .small),
+        // `a` says what is approved, with Cancel as the default.
+        XCTAssertEqual(ConsoleUpdate.handle(.character("a"), model: &carol, size: .small), [])
+        guard case .confirm(let dialog) = carol.ui.overlay else { return XCTFail("no approval dialog") }
+        XCTAssertEqual(dialog.title, "Approve 2.1.0 to production")
+        XCTAssertEqual(dialog.lines, ["Approve 2.1.0 to production (canary) as carol?",
+                                      "Requested by alice 3m ago.",
+                                      "Checklist: 3/4 done; not yet: rollback-plan.",
+                                      "2.1.0 is verified on staging.",
+                                      "Approvals for production: 1 of 2 (bob)."])
+        XCTAssertFalse(dialog.confirmFocused)
+        XCTAssertEqual(ConsoleUpdate.handle(.enter, model: &carol, size: .small), [], "enter on Cancel approves nothing")
+        XCTAssertEqual(carol.ui.message, "cancelled")
+        _ = ConsoleUpdate.handle(.character("a"), model: &carol, size: .small)
+        _ = ConsoleUpdate.handle(.tab, model: &carol, size: .small)
+        XCTAssertEqual(ConsoleUpdate.handle(.enter, model: &carol, size: .small),
                        [.command(.approve(environment: "production", comment: ""))])
         XCTAssertEqual(carol.ui.message, "approved production-2.1.0-1800000600 (2.1.0) for production as carol (recording…)")
+        XCTAssertEqual(carol.ui.notices.map(\.text), [carol.ui.message, "cancelled"])
         var bob = SampleDeploys.model(.gated, actor: "bob")
         XCTAssertEqual(ConsoleUpdate.handle(.character("a"), model: &bob, size: .small), [])
         XCTAssertTrue(bob.ui.message?.hasPrefix("bob already approved production-2.1.0-1800000600 for production ") == true,
@@ -256,7 +283,13 @@ final class KeyMapTests: XCTestCase {
         XCTAssertTrue(model.ui.message?.hasPrefix("deploy staging-2.2.0-") == true, model.ui.message ?? "")
         model.ui.environment = 1
         _ = ConsoleUpdate.handle(.character("d"), model: &model, size: .small)
-        for character in "2.2.0" { _ = ConsoleUpdate.handle(.character(character), model: &model, size: .small) }
+        // The dialog offers the version verified on staging first; tab completes it.
+        guard case .prompt(let offered) = model.ui.overlay else { return XCTFail("no version prompt") }
+        XCTAssertEqual(offered.suggestions, ["2.1.0", "2.0.0"])
+        XCTAssertEqual(offered.hint, "2.1.0: verified on staging (tab)")
+        _ = ConsoleUpdate.handle(.tab, model: &model, size: .small)
+        guard case .prompt(let completed) = model.ui.overlay else { return XCTFail("prompt closed") }
+        XCTAssertEqual(completed.text, "2.1.0")
         XCTAssertEqual(ConsoleUpdate.handle(.enter, model: &model, size: .small), [])
         guard case .prompt(let confirm) = model.ui.overlay else { return XCTFail("no confirmation") }
         XCTAssertEqual(confirm.label, "Type 'production' to confirm:")
@@ -268,7 +301,7 @@ final class KeyMapTests: XCTestCase {
         guard case .command(.deploy(let environment, let version, _, _)) = effects.first else {
             return XCTFail("no deploy request")
         }
-        XCTAssertEqual([environment, version], ["production", "2.2.0"])
+        XCTAssertEqual([environment, version], ["production", "2.1.0"])
         // A deploy in progress blocks another.
         var busy = SampleDeploys.model(.canary)
         _ = ConsoleUpdate.handle(.character("d"), model: &busy, size: .small)

@@ -53,18 +53,19 @@ final class ScreenTests: XCTestCase {
     func testGatedDeployAt80x24() {
         let buffer = render(SampleDeploys.model(.gated))
         XCTAssertEqual(Array(buffer.lines[0...8]), [
-            " gantry · web · production 2.1.0 running                                  carol",
-            "┌ Environments ──────┐┌ Pipeline · production 2.1.0 (canary) · running · by a… ┐",
-            "│  staging    2.1.0 ✓││ ✓ build       docker build                          34s│",
-            "│▶ production 2.1.0 ●││ ✓ push        docker push                           10s│",
-            "│                    ││▶✓ migrate     ./scripts/migrate up                   4s│",
-            "│                    ││ ◌ prod-gate   waiting: checklist pre-deploy: 1 of 4 le…│",
-            "│                    ││ ○ production  deploy production (canary)               │",
-            "│                    ││ ○ watch       monitor production for 30m               │",
-            "└────────────────────┘└────────────────────────────────────────────────────────┘",
+            " gantry · web · production ● 2.1.0 running                                carol",
+            "┌ Environments ────────┐┌ Pipeline · production 2.1.0 (canary) · running · by… ┐",
+            "│ ✓ staging 2.1.0 5/5  ││ ✓ build       docker build                        34s│",
+            "│▶● production 2.0.0   ││ ✓ push        docker push                         10s│",
+            "│                      ││▶✓ migrate     ./scripts/migrate up                 4s│",
+            "│                      ││ ◌ prod-gate   waiting: checklist pre-deploy: 1 of 4 …│",
+            "│                      ││ ○ production  deploy production (canary)             │",
+            "│                      ││ ○ watch       monitor production for 30m             │",
+            "└──────────────────────┘└──────────────────────────────────────────────────────┘",
         ])
         XCTAssertEqual(buffer.lines[22], " waiting for 1 more approval (bob ✓); checklist pre-deploy: 1 of 4 left (rollb…")
-        XCTAssertEqual(buffer.lines[23], " q quit  ? help  tab panel  j/k move  a approve  R rollback  d deploy")
+        // The most useful keys first: the filter stays when the bar is narrow.
+        XCTAssertEqual(buffer.lines[23], " q quit  ? help  a approve  R rollback  d deploy  / filter  : command")
     }
 
     func testStatusLineSaysWhatTheDeployWaitsFor() {
@@ -84,24 +85,25 @@ final class ScreenTests: XCTestCase {
         XCTAssertEqual(StatusText.blocker(model).text, "no deploys to staging yet: press d to deploy")
         model.readOnly = true
         XCTAssertEqual(StatusText.blocker(model).text, "no deploys to staging yet")
-        XCTAssertEqual(render(model).lines[2], "│▶ staging -         ││ no deploy yet                                          │")
+        XCTAssertEqual(render(model).lines[2], "│▶○ staging -          ││ no deploy yet                                        │")
     }
 
     func testCanaryProgressMetricsAndLogAt120x40() {
         let buffer = render(SampleDeploys.model(.canary), .medium)
         XCTAssertEqual(line(buffer, containing: "▶● production"),
-                       "│                            ││▶● production  canary 25% · step 2/4  ██████████▁▁▁▁▁▁▁▁▁▁                         2m18s│")
-        // Scaled to include the critical level (0.05): the samples sit low, with the thresholds beside.
-        XCTAssertTrue(line(buffer, containing: "error-rate").hasSuffix("││ error-rate  ▁▁▁▂▁▁▁▂▁▁▁▁ 0.003  w0.01 c0.05  │"))
+                       "│                                    ││▶● production  canary 25% · step 2/4  ██████████▁▁▁▁▁▁▁▁▁▁                 2m18s│")
+        // Scaled to include the critical level (5%): the samples sit low, with the thresholds beside, in %.
+        XCTAssertTrue(line(buffer, containing: "▶ production").hasSuffix("││ error-rate  ▁▁▂▁▁▁▂▁▁▁▁ 0.3%  w1% c5% │"))
+        XCTAssertTrue(line(buffer, containing: "latency-p95 ▂").hasSuffix("││ latency-p95 ▂▂▂▂▂▂▂▂▂▂▂▂ 240 ms       │"))
         XCTAssertEqual(line(buffer, containing: "$ kubectl"),
-                       "│ $ kubectl --context prod -n web scale deployment/web-canary --replicas=2                                             │")
+                       "│  ready       ████████████ 5        ││ $ kubectl --context prod -n web scale deployment/web-canary --replicas=2       │")
         XCTAssertTrue(line(render(SampleDeploys.model(.canary), .large), containing: "[✓] backup").contains("dave 08:06 “snapshot db-0042”"))
     }
 
     func testFailedStageIsCriticalAndShowsItsLog() {
         let buffer = render(SampleDeploys.model(.failed))
         let row = line(buffer, containing: "✗ migrate")
-        XCTAssertEqual(row, "│                    ││▶✗ migrate     failed: 3 pods CrashLoopBackOff       35s│")
+        XCTAssertEqual(row, "│                      ││▶✗ migrate     failed: 3 pods CrashLoopBackOff     35s│")
         guard let at = buffer.find("failed: 3 pods") else { return XCTFail("no failure text") }
         XCTAssertEqual(buffer[at.column, at.row].style, Theme.dark[.critical])
         XCTAssertEqual(line(buffer, containing: "panic"), "│ panic: missing DB_URL                                                        │")
@@ -110,28 +112,31 @@ final class ScreenTests: XCTestCase {
 
     func testRollingBackShowsCriticalSparkline() {
         let buffer = render(SampleDeploys.model(.rollingBack), .medium)
-        XCTAssertTrue(line(buffer, containing: "error-rate").contains("▁▁▁▁▁▁▁▁▁▁▁▁▂▄█ 0.072 CRIT>0.05"))
-        XCTAssertTrue(line(render(SampleDeploys.model(.rollingBack), .large), containing: "error-rate")
-            .contains("▁▁▁▁▁▁▁▁▁▁▁▁▂▄█ 0.072  critical > 0.05"))
-        guard let at = buffer.find("█ 0.072") else { return XCTFail("no sparkline") }
+        XCTAssertTrue(line(buffer, containing: "▶ production").contains("▁▁▁▁▁▁▁▁▁▂▄█ 7.2% CRIT>5%"))
+        // At 200x60 the chart is two rows tall, with the thresholds as dotted lines.
+        let large = render(SampleDeploys.model(.rollingBack), .large)
+        XCTAssertTrue(line(large, containing: "│ error-rate  ▁").contains("▁▁▁▁▁▁▁▁▁▁▁▁▂██┄┄┄┄┄┄┄┄┄ 7.2%  critical > 5%"))
+        guard let at = buffer.find("█ 7.2%") else { return XCTFail("no sparkline") }
         XCTAssertEqual(buffer[at.column, at.row].style, Theme.dark[.critical])
-        XCTAssertEqual(buffer[at.column - 14, at.row].style, Theme.dark[.ok])
+        XCTAssertEqual(buffer[at.column - 11, at.row].style, Theme.dark[.ok])
         // At 80 columns the band is abbreviated so the sparkline still fits.
-        XCTAssertTrue(line(render(SampleDeploys.model(.rollingBack)), containing: "error-rate").contains("0.072 CRIT>0.05"))
+        XCTAssertTrue(line(render(SampleDeploys.model(.rollingBack)), containing: "error-rate  ▁").contains("7.2% CRIT>5%"))
     }
 
     func testMetricThresholdsShowFromTheStartOfADeploy() {
         // At the gate nothing is sampled yet: the policy's thresholds are already there.
-        let gated = render(SampleDeploys.model(.gated), .medium)
-        XCTAssertTrue(line(gated, containing: "error-rate").hasSuffix("││ error-rate  -  warn 0.01, crit 0.05          │"))
-        XCTAssertTrue(line(gated, containing: "ready").hasSuffix("││ ready       -  warn 2, crit 1                │"))
-        guard let note = gated.find("warn 0.01") else { return XCTFail("no thresholds") }
+        var model = SampleDeploys.model(.gated)
+        model.live = LiveSamples()
+        let gated = render(model, .medium)
+        XCTAssertTrue(line(gated, containing: "▶ production").hasSuffix("││ error-rate  no samples yet  w1% c5%   │"))
+        XCTAssertTrue(line(gated, containing: "│  good 2.0.0").hasSuffix("││ ready       no samples yet  w2 c1     │"))
+        guard let note = gated.find("w1% c5%") else { return XCTFail("no thresholds") }
         XCTAssertEqual(gated[note.column, note.row].style, Theme.dark[.muted])
-        XCTAssertEqual(gated[note.column - 3, note.row].style, Theme.dark[.ok], "no sample yet: the dash is not a warning")
+        XCTAssertEqual(gated[note.column - 3, note.row].style, Theme.dark[.muted], "no sample yet: not a warning")
         // A value past the warn threshold is coloured warn before (or without) any crossing event.
-        let rolling = render(SampleDeploys.model(.rollingBack), .large)
-        XCTAssertTrue(line(rolling, containing: "latency-p95").contains("▂▂▂▂▂▂▂▂▂▂▂▂▃▄▅ 1.12  warn 1, crit 2"))
-        guard let value = rolling.find("1.12  warn") else { return XCTFail("no latency value") }
+        let rolling = render(SampleDeploys.model(.rollingBack), .medium)
+        XCTAssertTrue(line(rolling, containing: "latency-p95 ▂").contains("▂▂▂▂▂▃▄▅ 1.1 s  w1 s c2 s"))
+        guard let value = rolling.find("1.1 s  w1") else { return XCTFail("no latency value") }
         XCTAssertEqual(rolling[value.column, value.row].style, Theme.dark[.warn])
         XCTAssertEqual(rolling[value.column - 2, value.row].style, Theme.dark[.warn], "the last bar is past warn")
         XCTAssertEqual(rolling[value.column - 4, value.row].style, Theme.dark[.ok])
@@ -144,9 +149,9 @@ final class ScreenTests: XCTestCase {
         for value in [1.0, 2.0] { model.state.deploys[id]?.metrics["ready"]?.append(MetricSeries.Sample(time: time, value: value)) }
         model.state.deploys[id]?.metrics["ready"]?.level = .critical
         model.state.deploys[id]?.metrics["ready"]?.crossedThreshold = 1
-        let buffer = render(model, .large)
-        XCTAssertTrue(line(buffer, containing: "ready").contains("▅▅▅▇▇▇▇████▂▄ 2  critical < 1"))
-        guard let value = buffer.find("2  critical < 1") else { return XCTFail("no ready value") }
+        let buffer = render(model, .medium)
+        XCTAssertTrue(line(buffer, containing: "ready       ▅").contains("▅▅▅▇▇▇▇████▂▄ 2 CRIT<1"))
+        guard let value = buffer.find("2 CRIT<1") else { return XCTFail("no ready value") }
         XCTAssertEqual(buffer[value.column, value.row].style, Theme.dark[.critical])
         XCTAssertEqual(buffer[value.column - 2, value.row].style, Theme.dark[.warn], "2 replicas is at the warn level")
         XCTAssertEqual(buffer[value.column - 3, value.row].style, Theme.dark[.critical], "1 replica is at the critical level")
@@ -161,7 +166,7 @@ final class ScreenTests: XCTestCase {
         guard let at = buffer.find("[✓] backup") else { return XCTFail("no backup row") }
         XCTAssertEqual(buffer[at.column, at.row].style, Theme.dark[.selected])
         XCTAssertEqual(buffer[at.column - 1, at.row].text, "▶")
-        guard let env = buffer.find("▶ production") else { return XCTFail("no env row") }
+        guard let env = buffer.find("▶● production") else { return XCTFail("no env row") }
         XCTAssertNotEqual(buffer[env.column, env.row].style, Theme.dark[.selected])
     }
 
@@ -171,11 +176,13 @@ final class ScreenTests: XCTestCase {
         var model = SampleDeploys.model(.canary)
         model.ui.search = "SCALED"
         var buffer = render(model)
-        XCTAssertTrue(buffer.text.contains("Log · production · follow · /SCALED 2 matches"))
+        XCTAssertTrue(buffer.text.contains("Log · production · follow · /SCALED 2/2"))
         guard let hit = buffer.find("scaled") else { return XCTFail("no match on screen") }
         XCTAssertEqual(buffer[hit.column, hit.row].style, Theme.dark[.searchHit])
         XCTAssertEqual(buffer[hit.column + 5, hit.row].style, Theme.dark[.searchHit])
         XCTAssertEqual(buffer[hit.column + 6, hit.row].style, Theme.dark[.text])
+        XCTAssertFalse(buffer.text.contains("successfully rolled out"), "the filter shows matching lines only")
+        model.ui.search = ""
         model.ui.logScroll = 2
         buffer = render(model)
         XCTAssertTrue(buffer.text.contains("Log · production · scrolled 2 up (G follows)"))
@@ -257,7 +264,7 @@ final class ScreenTests: XCTestCase {
         var model = SampleDeploys.model(.canary)
         model.readOnly = true
         let buffer = render(model)
-        XCTAssertEqual(buffer.lines[23], " q quit  ? help  tab panel  j/k move  / search                        read-only")
+        XCTAssertEqual(buffer.lines[23], " q quit  ? help  / filter  : command  H history  tab panel  j/k move")
         XCTAssertTrue(buffer.lines[0].hasSuffix("carol · READ-ONLY"))
     }
 

@@ -64,6 +64,16 @@ public enum ChecklistPanel {
                            style: isSelected && focused ? base : theme[.muted])
             }
         }
+        // What does not fit is said on the border: "3 more ↓" below, "2 more ↑" above.
+        let below = rows.count - first - inner.height
+        if below > 0 {
+            let hint = glyphs.adapt(" \(below) more ↓ ")
+            buffer.put(hint, x: rect.maxX - CharacterWidth.of(hint) - 2, y: rect.maxY - 1, style: theme[.title])
+        }
+        if first > 0 {
+            let hint = glyphs.adapt(" \(first) more ↑ ")
+            buffer.put(hint, x: rect.maxX - CharacterWidth.of(hint) - 2, y: rect.y, style: theme[.title])
+        }
     }
 
     static func firstLine(_ text: String) -> String {

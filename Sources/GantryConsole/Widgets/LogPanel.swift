@@ -31,6 +31,13 @@ public enum LogPanel {
         return lines
     }
 
+    /// The lines shown: with a filter (`/`), only those that contain it, else all of them.
+    public static func visibleLines(_ model: ConsoleModel) -> [Line] {
+        let all = lines(model)
+        guard !model.ui.search.isEmpty else { return all }
+        return matches(all, query: model.ui.search).map { all[$0] }
+    }
+
     /// Indexes of lines containing `query` (case-insensitive).
     public static func matches(_ lines: [Line], query: String) -> [Int] {
         guard !query.isEmpty else { return [] }
@@ -43,19 +50,23 @@ public enum LogPanel {
         var title = "\(Panel.log.title) · \(deploy.stages[index].id)"
         title += model.ui.logScroll == 0 ? " · follow" : " · scrolled \(model.ui.logScroll) up (G follows)"
         if !model.ui.search.isEmpty {
-            title += " · /\(model.ui.search) \(matches(lines, query: model.ui.search).count) matches"
+            let count = matches(lines, query: model.ui.search).count
+            let shown = max(0, count - model.ui.logScroll)
+            title += " · /\(model.ui.search) \(count == 0 ? "no match" : "\(shown)/\(count)")"
         }
         return title
     }
 
     public static func draw(_ buffer: inout CellBuffer, _ rect: Rect, model: ConsoleModel, theme: Theme, focused: Bool) {
         let glyphs = model.glyphs
-        let all = lines(model)
-        let inner = Box.draw(&buffer, rect, title: title(model, lines: all), focused: focused, theme: theme, glyphs: glyphs)
+        let every = lines(model)
+        let all = model.ui.search.isEmpty ? every : matches(every, query: model.ui.search).map { every[$0] }
+        let inner = Box.draw(&buffer, rect, title: title(model, lines: every), focused: focused, theme: theme, glyphs: glyphs)
         guard !inner.isEmpty else { return }
         if all.isEmpty {
-            buffer.put(model.selectedDeploy == nil ? "no deploy selected" : "no output yet", x: inner.x + 1, y: inner.y,
-                       style: theme[.muted], maxWidth: inner.width - 1)
+            let text = !model.ui.search.isEmpty && !every.isEmpty ? "no line contains '\(model.ui.search)' (esc clears the filter)"
+                : model.selectedDeploy == nil ? "no deploy selected: press H for the history, d to deploy" : "no output yet"
+            buffer.put(text, x: inner.x + 1, y: inner.y, style: theme[.muted], maxWidth: inner.width - 1)
             return
         }
         let scroll = min(max(0, model.ui.logScroll), max(0, all.count - inner.height))

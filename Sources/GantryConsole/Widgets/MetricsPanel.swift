@@ -4,23 +4,46 @@ import GantryCore
 /// deploy's policy show from the start (bars coloured by band, scaled to include the critical
 /// level); once a threshold is crossed, the band and the threshold crossed replace them.
 public enum MetricsPanel {
+    /// What the panel shows: the selected deploy's samples while it runs (or when it is all
+    /// there is), else the environment's live samples between deploys; with the title saying which.
+    public static func series(_ model: ConsoleModel) -> (title: String, rows: [(String, MetricSeries)]) {
+        let deploy = model.selectedDeploy
+        let fromDeploy = deploy.map { deploy in deploy.metricOrder.compactMap { name in deploy.metrics[name].map { (name, $0) } } } ?? []
+        let sampled = fromDeploy.contains { $0.1.latest != nil }
+        if let deploy, !deploy.status.isFinished && sampled || model.ui.travel != nil, !fromDeploy.isEmpty {
+            return ("\(Panel.metrics.title) \(model.glyphs.separator) deploy \(deploy.version)", fromDeploy)
+        }
+        if let environment = model.selectedEnvironment, model.ui.travel == nil {
+            let plans = model.metricPlans
+            let live = plans.map { ($0.name, model.live.series(environment, plan: $0)) }
+            if live.contains(where: { $0.1.latest != nil }) || fromDeploy.isEmpty {
+                return ("\(Panel.metrics.title) \(model.glyphs.separator) live \(environment)", live)
+            }
+        }
+        guard let deploy else { return (Panel.metrics.title, []) }
+        return ("\(Panel.metrics.title) \(model.glyphs.separator) deploy \(deploy.version)", fromDeploy)
+    }
+
     public static func draw(_ buffer: inout CellBuffer, _ rect: Rect, model: ConsoleModel, theme: Theme, focused: Bool) {
         let glyphs = model.glyphs
-        let inner = Box.draw(&buffer, rect, title: Panel.metrics.title, focused: focused, theme: theme, glyphs: glyphs)
+        let (title, rows) = series(model)
+        let inner = Box.draw(&buffer, rect, title: title, focused: focused, theme: theme, glyphs: glyphs)
         guard !inner.isEmpty else { return }
-        guard let deploy = model.selectedDeploy, !deploy.metricOrder.isEmpty else {
-            buffer.put("no samples yet", x: inner.x + 1, y: inner.y, style: theme[.muted], maxWidth: inner.width - 1)
+        guard !rows.isEmpty else {
+            buffer.put("no metrics in the pipeline", x: inner.x + 1, y: inner.y, style: theme[.muted], maxWidth: inner.width - 1)
             return
         }
-        let nameWidth = min(max(deploy.metricOrder.map { CharacterWidth.of($0) }.max() ?? 0, 4), 16)
-        for (row, name) in deploy.metricOrder.prefix(inner.height).enumerated() {
-            guard let series = deploy.metrics[name] else { continue }
-            let y = inner.y + row
+        // Taller charts (with threshold lines) when there is room: up to 3 rows per metric.
+        let height = max(1, min(3, inner.height / rows.count))
+        let nameWidth = min(max(rows.map { CharacterWidth.of($0.0) }.max() ?? 0, 4), 16)
+        for (row, (name, series)) in rows.prefix(max(1, inner.height / height)).enumerated() {
+            let y = inner.y + row * height
             var x = inner.x + 1
-            x += buffer.put(TextFormat.pad(name, nameWidth, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, style: theme[.text])
+            x += buffer.put(TextFormat.pad(name, nameWidth, ellipsis: glyphs.ellipsis) + " ", x: x, y: y + height - 1,
+                            style: theme[.text])
             let spark = Self.sparkline(series)
             let role = Self.band(series, spark).role
-            let latest = series.latest.map { TextFormat.value($0) } ?? "-"
+            let latest = series.latest.map(series.unit.format) ?? "no samples yet"
             // Room left for the bars once the value and its note are drawn: the note shortens
             // (or goes) before the bars drop below 14 columns, and never takes the last 8.
             let room = inner.maxX - x - 1
@@ -30,13 +53,16 @@ public enum MetricsPanel {
             let keep = spark.values.isEmpty ? [0] : [14, 8]
             let note = keep.lazy.compactMap { least in notes.first { !$0.isEmpty && bars($0) >= least } }.first
                 ?? notes.last ?? ""
-            if bars(note) >= 4 {
-                let drawn = spark.draw(&buffer, x: x, y: y, width: bars(note), theme: theme, glyphs: glyphs)
+            if !spark.values.isEmpty, bars(note) >= 4 {
+                let drawn = height > 1
+                    ? spark.drawChart(&buffer, x: x, y: y, width: bars(note), height: height, theme: theme, glyphs: glyphs)
+                    : spark.draw(&buffer, x: x, y: y, width: bars(note), theme: theme, glyphs: glyphs)
                 if drawn > 0 { x += drawn + 1 }
             }
-            x += buffer.put(latest, x: x, y: y, style: theme[role], maxWidth: inner.maxX - x)
+            x += buffer.put(latest, x: x, y: y + height - 1, style: theme[series.latest == nil ? .muted : role],
+                            maxWidth: inner.maxX - x)
             if !note.isEmpty, inner.maxX - x > 1 {
-                buffer.put(note, x: x, y: y, style: theme[series.level == .ok ? .muted : role], maxWidth: inner.maxX - x)
+                buffer.put(note, x: x, y: y + height - 1, style: theme[series.level == .ok ? .muted : role], maxWidth: inner.maxX - x)
             }
         }
     }
@@ -68,13 +94,13 @@ public enum MetricsPanel {
         let side = series.lowerIsWorse ? "<" : ">"
         switch series.level {
         case .critical:
-            let value = TextFormat.value(series.crossedThreshold)
+            let value = series.unit.format(series.crossedThreshold)
             return ["  critical \(side) \(value)", " CRIT\(side)\(value)"]
         case .warn:
-            let value = TextFormat.value(series.crossedThreshold)
+            let value = series.unit.format(series.crossedThreshold)
             return ["  warn \(side) \(value)", " WARN\(side)\(value)"]
         case .ok:
-            let warn = series.warn.map(TextFormat.value), critical = series.critical.map(TextFormat.value)
+            let warn = series.warn.map(series.unit.format), critical = series.critical.map(series.unit.format)
             switch (warn, critical) {
             case let (warn?, critical?): return ["  warn \(warn), crit \(critical)", "  w\(warn) c\(critical)", ""]
             case let (warn?, nil): return ["  warn \(warn)", "  w\(warn)", ""]

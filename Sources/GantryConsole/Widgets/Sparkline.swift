@@ -51,6 +51,61 @@ public struct Sparkline: Sendable {
     }
 }
 
+extension Sparkline {
+    /// Draws the last `width` values as a chart `height` rows tall at (`x`, `y`), with the
+    /// warn and critical thresholds as dotted lines where no bar covers them. Returns the
+    /// columns used.
+    @discardableResult
+    public func drawChart(_ buffer: inout CellBuffer, x: Int, y: Int, width: Int, height: Int, theme: Theme,
+                          glyphs: Glyphs) -> Int {
+        guard width > 0, height > 0, !values.isEmpty else { return 0 }
+        let shown = Array(values.suffix(width))
+        let low = min(shown.min() ?? 0, 0)
+        var high = shown.max() ?? 0
+        if let critical, higherIsWorse { high = max(high, critical) }
+        if let warn, !higherIsWorse { high = max(high, warn) }
+        let span = high - low
+        let eighths = height * 8
+        func level(_ value: Double) -> Int {
+            span > 0 ? min(eighths, max(0, Int(((value - low) / span * Double(eighths)).rounded()))) : 0
+        }
+        // The rows the thresholds fall in (0 = bottom row), and how they look.
+        var lines: [(row: Int, style: CellStyle)] = []
+        for (threshold, role) in [(warn, ThemeRole.warn), (critical, ThemeRole.critical)] {
+            guard let threshold, span > 0 else { continue }
+            let row = min(height - 1, max(0, (level(threshold) - 1) / 8))
+            lines.append((row, theme[role].adding(.dim)))
+        }
+        let dotted = glyphs.isASCII ? "-" : "┄"
+        for (offset, value) in shown.enumerated() {
+            let filled = max(1, level(value))
+            let style = theme[self.level(of: value).role]
+            for row in 0..<height {
+                let cell = filled - row * 8
+                let glyph: String
+                if cell >= 8 {
+                    glyph = glyphs.bars[glyphs.bars.count - 1]
+                } else if cell > 0 {
+                    glyph = glyphs.bars[min(glyphs.bars.count - 1, cell - 1)]
+                } else if let line = lines.last(where: { $0.row == row }) {
+                    buffer.put(dotted, x: x + offset, y: y + height - 1 - row, style: line.style)
+                    continue
+                } else {
+                    continue
+                }
+                buffer.put(glyph, x: x + offset, y: y + height - 1 - row, style: style)
+            }
+        }
+        // The threshold lines go on past the newest bar, so they read as lines.
+        for line in lines {
+            for column in shown.count..<width {
+                buffer.put(dotted, x: x + column, y: y + height - 1 - line.row, style: line.style)
+            }
+        }
+        return width
+    }
+}
+
 /// A value's threshold band, as the sparkline and metric rows colour it.
 public enum ThresholdBand: Equatable, Sendable {
     case ok, warn, critical

@@ -85,7 +85,7 @@ public enum StatusText {
         for name in deploy.metricOrder {
             guard let series = deploy.metrics[name], series.level == .critical, let value = series.latest else { continue }
             let comparison = series.lowerIsWorse ? "at or below" : ">"
-            return "\(name) \(TextFormat.value(value)) \(comparison) critical \(TextFormat.value(series.crossedThreshold))"
+            return "\(name) \(series.unit.format(value)) \(comparison) critical \(series.unit.format(series.crossedThreshold))"
         }
         return nil
     }

@@ -248,6 +248,8 @@ public enum EventCodec {
         // And then the pipeline file, frozen whole.
         w.write(policy.pipelineFile)
         w.write(policy.pipelineSource)
+        // Appended later: each metric's unit, in the order of the metrics.
+        w.write(policy.metrics.map(\.unit.rawValue))
     }
 
     private enum MetricFlags {
@@ -305,6 +307,12 @@ public enum EventCodec {
         if r.hasMore {
             file = try r.readString()
             source = try r.readString()
+        }
+        // Policies written before metric units were frozen end here.
+        if r.hasMore {
+            for (index, unit) in try r.readStrings().enumerated() where index < metrics.count {
+                metrics[index].unit = MetricUnit(rawValue: unit) ?? .none
+            }
         }
         return DeployPolicy(strategy: strategy, stages: stages, checklists: lists, approvals: approvals, metrics: metrics,
                             pipelineFile: file, pipelineSource: source)

@@ -127,11 +127,14 @@ public struct MetricPlan: Sendable, Equatable, Codable {
     /// Whether values at or below a threshold breach it (ready replicas); otherwise values at
     /// or above do.
     public var lowerIsWorse: Bool
+    /// What the numbers mean (`ratio` shows as %, `seconds` as ms/s).
+    public var unit: MetricUnit = .none
 
-    public init(name: String, warn: Double? = nil, critical: Double? = nil, lowerIsWorse: Bool = false) {
+    public init(name: String, warn: Double? = nil, critical: Double? = nil, lowerIsWorse: Bool = false, unit: MetricUnit = .none) {
         self.name = name
         self.warn = warn
         self.critical = critical
         self.lowerIsWorse = lowerIsWorse
+        self.unit = unit
     }
 }

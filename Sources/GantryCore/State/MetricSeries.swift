@@ -25,6 +25,8 @@ public struct MetricSeries: Sendable, Equatable, Codable {
     public var critical: Double?
     /// Whether values at or below a threshold breach it (ready replicas).
     public var lowerIsWorse = false
+    /// What the numbers mean (from the policy).
+    public var unit: MetricUnit = .none
     private var storage: [Sample] = []
     private var head = 0
 
@@ -39,6 +41,7 @@ public struct MetricSeries: Sendable, Equatable, Codable {
         warn = plan.warn
         critical = plan.critical
         lowerIsWorse = plan.lowerIsWorse
+        unit = plan.unit
     }
 
     /// Adds a sample, dropping the oldest when full.
@@ -67,6 +70,6 @@ public struct MetricSeries: Sendable, Equatable, Codable {
     public static func == (lhs: MetricSeries, rhs: MetricSeries) -> Bool {
         lhs.capacity == rhs.capacity && lhs.totalCount == rhs.totalCount && lhs.level == rhs.level
             && lhs.crossedThreshold == rhs.crossedThreshold && lhs.warn == rhs.warn && lhs.critical == rhs.critical
-            && lhs.lowerIsWorse == rhs.lowerIsWorse && lhs.samples == rhs.samples
+            && lhs.lowerIsWorse == rhs.lowerIsWorse && lhs.unit == rhs.unit && lhs.samples == rhs.samples
     }
 }

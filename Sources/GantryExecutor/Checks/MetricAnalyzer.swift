@@ -23,6 +23,7 @@ final class MetricAnalyzer: @unchecked Sendable {
     /// named beside the canary's own in a critical message.
     var baseline: BaselineValues?
     private let probe = HTTPProbe(timeout: 5)
+    private let reader: MetricReader
     private let lock = NSLock()
     private var levels: [String: ThresholdLevel] = [:]
 
@@ -37,6 +38,8 @@ final class MetricAnalyzer: @unchecked Sendable {
         self.interval = max(0.05, interval)
         self.requestsPerSample = requestsPerSample
         self.prometheusURL = prometheusURL
+        reader = MetricReader(pipeline: pipeline, environment: environment, version: version, runner: runner,
+                              requestsPerSample: requestsPerSample, prometheusURL: prometheusURL, base: base)
     }
 
     /// Samples every `interval` for `seconds` (at least once). Throws `.criticalMetric` on a
@@ -125,10 +128,10 @@ final class MetricAnalyzer: @unchecked Sendable {
             }
             if level == .critical, stopOnCritical {
                 let note = baseline.map { values in
-                    "the canary's own traffic; all traffic " + (values.latest(metric.name).map(ExecutorError.format) ?? "not sampled yet")
+                    "the canary's own traffic; all traffic " + (values.latest(metric.name).map(metric.unit.format) ?? "not sampled yet")
                 } ?? ""
                 throw ExecutorError.criticalMetric(metric: metric.name, value: value, threshold: metric.critical ?? 0,
-                                                   lowerIsWorse: metric.direction == .lowerIsWorse, note: note)
+                                                   lowerIsWorse: metric.direction == .lowerIsWorse, unit: metric.unit, note: note)
             }
         }
     }
@@ -146,62 +149,12 @@ final class MetricAnalyzer: @unchecked Sendable {
         }
     }
 
-    private func measure(_ metric: MetricSpec) async -> Double? {
-        switch metric.source {
-        case .probe(let target, let measure):
-            let url: String
-            switch target {
-            case .health:
-                guard let health = environment.health else { return nil }
-                url = healthURL(health)
-            case .url(let template):
-                url = expand(template)
-            }
-            let sample = await probe.burst(url, count: requestsPerSample)
-            switch measure {
-            case .errorRatio: return sample.errorRatio
-            case .latencyP95: return sample.percentile(0.95)
-            case .latencyP99: return sample.percentile(0.99)
-            }
-        case .kube(let measure):
-            let kubectl = Kubectl(context: environment.kube.context, namespace: environment.kube.namespace)
-            switch measure {
-            case .readyReplicas:
-                // What serves: the live colour (blue-green), stable and canary together (canary).
-                let reader = LiveReader(runner: runner, environment: environment, image: pipeline.image, timeout: 10)
-                guard let ready = try? await reader.readyServing() else { return nil }
-                return Double(ready)
-            case .restarts:
-                guard let (result, lines) = try? await runner.collect(ProcessCommand(kubectl.pods(selector: "app=\(environment.deployment)"), timeout: 10)),
-                      result.succeeded else { return nil }
-                return Double(Self.restarts(podListJSON: lines.joined(separator: "\n")))
-            }
-        case .prometheus(let query):
-            return await PrometheusQuery(baseURL: prometheusURL).scalar(expand(query))
-        }
-    }
+    private func measure(_ metric: MetricSpec) async -> Double? { await reader.measure(metric) }
 
     /// The health check's URL, on the preview base when there is one.
-    private func healthURL(_ health: HealthCheck) -> String {
-        let url = expand(health.url)
-        guard let base, let scheme = url.range(of: "://") else { return url }
-        let path = url[scheme.upperBound...].firstIndex(of: "/").map { String(url[$0...]) } ?? "/"
-        return (base.hasSuffix("/") ? String(base.dropLast()) : base) + path
-    }
+    private func healthURL(_ health: HealthCheck) -> String { reader.healthURL(health) }
 
-    private func expand(_ template: Template) -> String {
-        template.expanded(pipeline.placeholderValues(version: version, environment: environment.name))
-    }
-
-    static func restarts(podListJSON text: String) -> Int {
-        guard let data = text.data(using: .utf8),
-              let list = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-              let items = list["items"] as? [[String: Any]] else { return 0 }
-        return items.reduce(0) { sum, pod in
-            let statuses = (pod["status"] as? [String: Any])?["containerStatuses"] as? [[String: Any]] ?? []
-            return sum + statuses.reduce(0) { $0 + (($1["restartCount"] as? NSNumber)?.intValue ?? 0) }
-        }
-    }
+    static func restarts(podListJSON text: String) -> Int { MetricReader.restarts(podListJSON: text) }
 }
 
 /// One instant query against Prometheus' HTTP API.

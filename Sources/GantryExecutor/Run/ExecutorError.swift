@@ -1,3 +1,5 @@
+import GantryCore
+
 /// Why a stage or a deploy stopped, in words an operator can act on.
 public enum ExecutorError: Error, Equatable, CustomStringConvertible {
     case commandFailed(command: String, status: Int32, lastLine: String)
@@ -5,7 +7,8 @@ public enum ExecutorError: Error, Equatable, CustomStringConvertible {
     case progressDeadline(String)
     /// The rollout was not complete when the stage's timeout came: stuck, a progress failure.
     case rolloutStuck(seconds: Double, waiting: String)
-    case criticalMetric(metric: String, value: Double, threshold: Double, lowerIsWorse: Bool = false, note: String = "")
+    case criticalMetric(metric: String, value: Double, threshold: Double, lowerIsWorse: Bool = false, unit: MetricUnit = .none,
+                        note: String = "")
     case healthFailed(String)
     case rollbackRequested(by: String, reason: String)
     case cancelled(String)
@@ -20,9 +23,9 @@ public enum ExecutorError: Error, Equatable, CustomStringConvertible {
             "`\(command)` did not finish within \(Int(seconds))s and was killed"
         case .progressDeadline(let detail): "rollout exceeded its progress deadline: \(detail)"
         case .rolloutStuck(let seconds, let waiting): "rollout not complete within the stage's \(Int(seconds))s timeout: \(waiting)"
-        case .criticalMetric(let metric, let value, let threshold, let lowerIsWorse, let note):
+        case .criticalMetric(let metric, let value, let threshold, let lowerIsWorse, let unit, let note):
             // A metric where lower is worse (ready replicas) breaches its threshold from below.
-            "\(metric) \(Self.format(value)) \(lowerIsWorse ? "at or below" : ">") critical \(Self.format(threshold))"
+            "\(metric) \(unit.format(value)) \(lowerIsWorse ? "at or below" : ">") critical \(unit.format(threshold))"
                 + (note.isEmpty ? "" : " (\(note))")
         case .healthFailed(let detail): "health check failed: \(detail)"
         case .rollbackRequested(let by, let reason): "rollback requested by \(by)" + (reason.isEmpty ? "" : ": \(reason)")
@@ -30,10 +33,6 @@ public enum ExecutorError: Error, Equatable, CustomStringConvertible {
         case .refused(let detail): detail
         case .store(let detail): "event store: \(detail)"
         }
-    }
-
-    static func format(_ value: Double) -> String {
-        value < 1 && value > 0 ? String(format: "%.1f%%", value * 100) : String(format: "%g", value)
     }
 
     /// Which automatic-rollback trigger this failure is, if any.
