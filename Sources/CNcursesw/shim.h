@@ -63,9 +63,22 @@ static inline int gantry_has_cup(void) {
 /// Async-signal-safe: mouse off, attributes reset, cursor on, alternate screen off, then the
 /// saved terminal mode back (write and tcsetattr are async-signal-safe).
 static inline void gantry_emergency_restore(const struct termios *saved, int valid) {
-    static const char reset[] = "\033[?1000l\033[?1002l\033[?1003l\033[?1006l\033[0m\033[?25h\033[?1049l\r\n";
+    /* mouse off, attributes reset, cursor on, keypad (application cursor keys) off, alternate screen off */
+    static const char reset[] = "\033[?1000l\033[?1002l\033[?1003l\033[?1006l\033[0m\033[?25h\033[?1l\033>\033[?1049l\r\n";
     ssize_t ignored = write(1, reset, sizeof reset - 1);
     (void)ignored;
     if (valid) tcsetattr(0, TCSANOW, saved);
+}
+
+/// Async-signal-safe: one line on stderr saying what happened, instead of a backtrace.
+static inline void gantry_crash_line(int sig) {
+    const char *name = sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" : sig == SIGILL ? "SIGILL"
+        : sig == SIGTRAP ? "SIGTRAP" : sig == SIGFPE ? "SIGFPE" : sig == SIGABRT ? "SIGABRT" : "a signal";
+    static const char head[] = "gantry: the console crashed (";
+    static const char tail[] = "); the terminal is restored and deploys keep running. Please report it.\n";
+    ssize_t ignored = write(2, head, sizeof head - 1);
+    ignored = write(2, name, strlen(name));
+    ignored = write(2, tail, sizeof tail - 1);
+    (void)ignored;
 }
 #endif

@@ -2,7 +2,7 @@ import GantryCore
 
 /// Where each part of the console goes at a given size. Pure; used by the screen and for mouse clicks.
 ///
-/// With room (at least 100 columns and every environment's card fits), the environments are
+/// With room (at least 110 columns and every environment's card fits), the environments are
 /// cards in a column on the left, beside the pipeline, checklist, metrics and log. Otherwise
 /// each environment is one line above the checklist, beside the pipeline.
 public struct ConsoleLayout: Equatable, Sendable {
@@ -33,7 +33,7 @@ public struct ConsoleLayout: Equatable, Sendable {
         status = Rect(x: 0, y: bottom.y, width: bottom.width, height: 1)
         keyBar = Rect(x: 0, y: bottom.y + 1, width: bottom.width, height: 1)
         let cardsHeight = environmentCount * cardHeight + 2
-        cards = cardHeight > 0 && size.columns >= 100 && cardsHeight <= bodyRect.height
+        cards = cardHeight > 0 && size.columns >= 110 && cardsHeight <= bodyRect.height
         var panels: [Panel: Rect] = [:]
         var right = bodyRect
         if cards {

@@ -2,7 +2,7 @@ import Glibc
 import Synchronization
 import CNcursesw
 
-/// The signal that asked the console to stop (SIGINT, SIGTERM, SIGHUP), 0 when none.
+/// The signal that asked the console to stop (SIGINT, SIGTERM, SIGHUP, SIGQUIT), 0 when none.
 private let pendingSignal = Atomic<Int32>(0)
 /// Set by SIGWINCH.
 private let resizePending = Atomic<Bool>(false)
@@ -32,7 +32,8 @@ public enum TerminalSignals {
             wakeFD.store(fds[1], ordering: .sequentiallyConsistent)
         }
         if isatty(0) != 0, tcgetattr(0, &savedTermios) == 0 { termiosSaved.store(true, ordering: .sequentiallyConsistent) }
-        for signal in [SIGINT, SIGTERM, SIGHUP] {
+        // SIGQUIT (Ctrl-\\) stops the console like Ctrl-C: no runtime backtrace over the screen.
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
             setHandler(signal, flags: 0) { number in
                 pendingSignal.store(number, ordering: .sequentiallyConsistent)
                 TerminalSignals.poke()
@@ -45,6 +46,7 @@ public enum TerminalSignals {
         for signal in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGABRT] {
             setHandler(signal, flags: Int32(truncatingIfNeeded: SA_RESETHAND)) { number in
                 gantry_emergency_restore(&savedTermios, termiosSaved.load(ordering: .relaxed) ? 1 : 0)
+                gantry_crash_line(number)
                 _ = raise(number)
             }
         }

@@ -67,6 +67,12 @@ struct ConsoleCommand: ParsableCommand {
             }
         }
         let status = try ConsoleLoop.run(setup)
+        if status > 128 {
+            // One line, after the terminal is restored: which signal, and that nothing stopped.
+            let names: [Int32: String] = [SIGINT: "SIGINT", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP", SIGQUIT: "SIGQUIT"]
+            let name = names[status - 128] ?? "signal \(status - 128)"
+            FileHandle.standardError.write(Data("gantry: console stopped by \(name); deploys keep running\n".utf8))
+        }
         if status != 0 { throw ExitCode(status) }
     }
 

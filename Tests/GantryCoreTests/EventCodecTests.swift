@@ -85,9 +85,9 @@ final class EventCodecTests: XCTestCase {
         XCTAssertEqual(policy.metrics, [])
         // Today's encoder writes the same fields first, then the (here empty) metric list, the
         // stages' environments (one stage, deploying nowhere: "") and the frozen pipeline file's
-        // name and text (both empty here).
+        // name and text (both empty here), and the metrics' units (none).
         let today = EventCodec.encode(.deployRequested(environment: "production", version: "2.1.0", policy: Self.oldPolicy))
-        XCTAssertEqual(today, Self.requestBeforeMetricThresholds + [0x00, 0x01, 0x00, 0x00, 0x00])
+        XCTAssertEqual(today, Self.requestBeforeMetricThresholds + [0x00, 0x01, 0x00, 0x00, 0x00, 0x00])
     }
 
     func testTheFrozenPipelineFileRoundTrips() throws {
@@ -101,8 +101,8 @@ final class EventCodecTests: XCTestCase {
 
     func testMetricThresholdsRoundTripAndAreAppendedLast() throws {
         var policy = Self.oldPolicy
-        policy.metrics = [MetricPlan(name: "error-rate", warn: 0.01, critical: 0.05),
-                          MetricPlan(name: "ready", critical: 1, lowerIsWorse: true),
+        policy.metrics = [MetricPlan(name: "error-rate", warn: 0.01, critical: 0.05, unit: .ratio),
+                          MetricPlan(name: "ready", critical: 1, lowerIsWorse: true, unit: .count),
                           MetricPlan(name: "restarts")]
         let payload = EventPayload.deployRequested(environment: "production", version: "2.1.0", policy: policy)
         let bytes = EventCodec.encode(payload)
@@ -115,7 +115,12 @@ final class EventCodecTests: XCTestCase {
         tail += [0x08] + Array("restarts".utf8) + [0x00]
         tail += [0x01, 0x00]  // the stages' environments
         tail += [0x00, 0x00]  // the frozen pipeline file's name and text
+        tail += [0x03, 0x05] + Array("ratio".utf8) + [0x05] + Array("count".utf8) + [0x00]  // the units
         XCTAssertEqual(Array(bytes.dropFirst(Self.requestBeforeMetricThresholds.count)), tail)
+        // Written before units were frozen: the same metrics with none.
+        let older = try EventCodec.decode(kind: EventKind.deployRequested.rawValue, schema: 1, bytes: Array(bytes.dropLast(14)))
+        guard case .deployRequested(_, _, let decoded) = older else { return XCTFail("\(older)") }
+        XCTAssertEqual(decoded.metrics.map(\.unit), [MetricUnit.none, .none, .none])
         // A list cut inside a metric is an error, not a policy without it.
         XCTAssertThrowsError(try EventCodec.decode(kind: EventKind.deployRequested.rawValue, schema: 1,
                                                    bytes: Array(bytes.dropLast(3))))
@@ -129,10 +134,10 @@ final class EventCodecTests: XCTestCase {
         let payload = EventPayload.deployRequested(environment: "production", version: "2.1.0", policy: policy)
         let bytes = EventCodec.encode(payload)
         XCTAssertEqual(try EventCodec.decode(kind: EventKind.deployRequested.rawValue, schema: 1, bytes: bytes), payload)
-        XCTAssertEqual(Array(bytes.suffix(23)), [0x03, 0x07] + Array("staging".utf8) + [0x00, 0x0a] + Array("production".utf8)
-                       + [0x00, 0x00])
+        XCTAssertEqual(Array(bytes.suffix(24)), [0x03, 0x07] + Array("staging".utf8) + [0x00, 0x0a] + Array("production".utf8)
+                       + [0x00, 0x00, 0x00])
         // Written before stage environments were frozen: the same policy without them.
-        let older = try EventCodec.decode(kind: EventKind.deployRequested.rawValue, schema: 1, bytes: Array(bytes.dropLast(23)))
+        let older = try EventCodec.decode(kind: EventKind.deployRequested.rawValue, schema: 1, bytes: Array(bytes.dropLast(24)))
         guard case .deployRequested(_, _, let decoded) = older else { return XCTFail("\(older)") }
         XCTAssertEqual(decoded.stages.map(\.environment), [nil, nil, nil])
         XCTAssertEqual(decoded.stages.map(\.id), ["staging", "gate", "production"])

@@ -9,9 +9,9 @@ final class PolicyTests: XCTestCase {
         let file = try PipelineLoader.parse(yaml: try TestPaths.example("blue-green.yaml"), file: "blue-green.yaml")
         let policy = try XCTUnwrap(file.deployPolicy(for: "production"))
         XCTAssertEqual(policy.metrics, [
-            MetricPlan(name: "error-rate", warn: 0.01, critical: 0.05),
-            MetricPlan(name: "latency-p99", warn: 0.5, critical: 1.5),
-            MetricPlan(name: "ready", warn: 2, critical: 1, lowerIsWorse: true),
+            MetricPlan(name: "error-rate", warn: 0.01, critical: 0.05, unit: .ratio),
+            MetricPlan(name: "latency-p99", warn: 0.5, critical: 1.5, unit: .seconds),
+            MetricPlan(name: "ready", warn: 2, critical: 1, lowerIsWorse: true, unit: .count),
         ])
     }
 
@@ -28,8 +28,39 @@ final class PolicyTests: XCTestCase {
           - { id: staging, deploy: staging }
         """
         let policy = try XCTUnwrap(try PipelineLoader.parse(yaml: yaml, file: "gantry.yaml").deployPolicy(for: "staging"))
-        XCTAssertEqual(policy.metrics, [MetricPlan(name: "ready", lowerIsWorse: true),
-                                        MetricPlan(name: "errors", critical: 0.1)])
+        XCTAssertEqual(policy.metrics, [MetricPlan(name: "ready", lowerIsWorse: true, unit: .count),
+                                        MetricPlan(name: "errors", critical: 0.1, unit: .ratio)])
+    }
+
+    /// A metric's unit comes from its source, or from `unit:` (a Prometheus query has none
+    /// unless it says); a wrong unit is named with its position and the known ones.
+    func testAMetricsUnitIsItsSourcesOrDeclared() throws {
+        let yaml = """
+        app: web
+        image: 127.0.0.1:5000/shop/web
+        environments:
+          staging: { kube: { context: staging, namespace: web } }
+        metrics:
+          p95: { prometheus: "histogram_quantile(0.95, x)", unit: seconds }
+          raw: { prometheus: "sum(y)" }
+        stages:
+          - { id: staging, deploy: staging }
+        """
+        let file = try PipelineLoader.parse(yaml: yaml, file: "gantry.yaml")
+        XCTAssertEqual(try XCTUnwrap(file.deployPolicy(for: "staging")).metrics.map(\.unit), [.seconds, MetricUnit.none])
+        let wrong = yaml.replacingOccurrences(of: "unit: seconds", with: "unit: secs")
+        XCTAssertThrowsError(try PipelineLoader.parse(yaml: wrong, file: "gantry.yaml")) { error in
+            XCTAssertTrue("\(error)".contains("gantry.yaml:6:59: error: 'unit' must be one of ratio, seconds, count (ratio shows "
+                                                + "0.05 as 5%, seconds shows 0.012 as 12 ms), got 'secs'"), "\(error)")
+        }
+        XCTAssertEqual(MetricUnit.ratio.format(0.072), "7.2%")
+        XCTAssertEqual(MetricUnit.ratio.format(0.15), "15%")
+        XCTAssertEqual(MetricUnit.ratio.format(0.0004), "0.04%")
+        XCTAssertEqual(MetricUnit.seconds.format(0.01207), "12 ms")
+        XCTAssertEqual(MetricUnit.seconds.format(0.0015), "1.5 ms")
+        XCTAssertEqual(MetricUnit.seconds.format(1.25), "1.2 s")
+        XCTAssertEqual(MetricUnit.count.format(5), "5")
+        XCTAssertEqual(MetricUnit.none.format(0.072), "0.072")
     }
 
     /// `bad: below` makes any metric lower-is-worse (a Prometheus count of available pods); a
@@ -51,7 +82,8 @@ final class PolicyTests: XCTestCase {
         XCTAssertEqual(file.metric("available")?.level(of: 2), .critical)
         XCTAssertEqual(file.metric("available")?.level(of: 5), .normal)
         XCTAssertEqual(try XCTUnwrap(file.deployPolicy(for: "staging")).metrics,
-                       [MetricPlan(name: "available", warn: 3, critical: 2, lowerIsWorse: true), MetricPlan(name: "errors", critical: 0.1)])
+                       [MetricPlan(name: "available", warn: 3, critical: 2, lowerIsWorse: true),
+                        MetricPlan(name: "errors", critical: 0.1, unit: .ratio)])
         let wrong = yaml.replacingOccurrences(of: "bad: below", with: "bad: under")
         XCTAssertThrowsError(try PipelineLoader.parse(yaml: wrong, file: "gantry.yaml")) { error in
             XCTAssertTrue("\(error)".contains("gantry.yaml:6:78: error: 'bad' must be 'above' (higher values are worse) or 'below' "

@@ -37,7 +37,18 @@ final class ConsoleEndToEndTests: XCTestCase {
     func testApprovingUpdatesTheBlocker() throws {
         let tmux = try session(.gated)
         tmux.waitFor(text: "waiting for 1 more approval (bob ✓)")
+        // `a` shows what is approved; Cancel is the default, so Enter alone approves nothing.
         try tmux.keys("a")
+        let dialog = tmux.waitFor(text: "[ Cancel ]   [ Approve ]")
+        XCTAssertTrue(dialog.contains("Approve 2.1.0 to production (canary) as carol?"), dialog)
+        XCTAssertTrue(dialog.contains("Checklist: 3/4 done; not yet: rollback-plan."), dialog)
+        XCTAssertTrue(dialog.contains("Approvals for production: 1 of 2 (bob)."), dialog)
+        try tmux.keys("Enter")
+        tmux.waitFor("the dialog to close") { !$0.contains("[ Approve ]") }
+        XCTAssertEqual(try tmux.events().count, SampleDeploys.events(.gated).count, "Cancel approves nothing")
+        try tmux.keys("a")
+        tmux.waitFor(text: "[ Approve ]")
+        try tmux.keys("Tab", "Enter")
         let screen = tmux.waitFor("the approval to count") { !$0.contains("waiting for 1 more approval") && $0.contains("1 of 4 left") }
         XCTAssertTrue(screen.contains("for production as carol"), screen)
         let last = try XCTUnwrap(tmux.events().last)
@@ -174,7 +185,7 @@ final class ConsoleEndToEndTests: XCTestCase {
         try FileManager.default.copyItem(atPath: root.appendingPathComponent("examples/canary.yaml").path,
                                          toPath: tmux.directory + "/gantry.yaml")
         try tmux.start(["--store", tmux.store, "--actor", "alice"])
-        tmux.waitFor(text: "▶ staging")
+        tmux.waitFor(text: "▶○ staging")
         try tmux.keys("d")
         tmux.waitFor(text: "Version (image tag) to deploy:")
         try tmux.literal("-rf")

@@ -43,7 +43,7 @@ public enum Notifications {
         let glyphs = model.glyphs
         let visible = model.ui.visibleNotices(now: model.now).prefix(shown)
         guard !visible.isEmpty else { return }
-        let width = min(max(30, status.width / 2), status.width - 2)
+        let width = status.width * 4 / 5
         for (offset, entry) in visible.enumerated() {
             let y = status.y - visible.count + offset
             guard y > 0 else { continue }
