@@ -79,7 +79,11 @@ extension ConsoleModel {
     /// The layout of this model at `size`.
     public func layout(_ size: TerminalSize) -> ConsoleLayout {
         let deploy = selectedDeploy
-        return ConsoleLayout(size: size, stageCount: deploy?.stages.count ?? 0, itemCount: checklistRows.count,
+        // Before the first deploy the panels show the plan: its stages and checklist items, below a line.
+        let plan = deploy == nil ? selectedEnvironment.flatMap { policies[$0] } : nil
+        let stages = deploy?.stages.count ?? plan.map { $0.stages.count + 1 } ?? 0
+        let items = deploy != nil ? checklistRows.count : plan.map { $0.checklists.reduce(1) { $0 + $1.items.count } } ?? 0
+        return ConsoleLayout(size: size, stageCount: stages, itemCount: items,
                              metricCount: metricPlans.count, environmentCount: environments.count,
                              cardHeight: EnvironmentsPanel.cardHeight(self))
     }

@@ -128,6 +128,8 @@ public struct ConsoleModel: Equatable, Sendable {
     public var logDamage: String?
     /// Every environment's metrics read between deploys (the agent's live samples; not events).
     public var live = LiveSamples()
+    /// What the log panel says before any deploy is selected (the demo explains itself).
+    public var welcome: [String] = []
     /// Theme names the palette's `theme` offers.
     public var themeNames: [String] = []
     public var ui = UIState()

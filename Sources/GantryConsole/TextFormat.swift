@@ -39,6 +39,25 @@ public enum TextFormat {
         return result + ellipsis
     }
 
+    /// `text` broken into lines of at most `columns` display columns, at spaces where it can
+    /// (a word longer than a line is cut). An empty text is one empty line.
+    public static func wrap(_ text: String, _ columns: Int) -> [String] {
+        guard columns > 0 else { return [] }
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+            let candidate = line.isEmpty ? word : line + " " + word
+            if CharacterWidth.of(candidate) <= columns {
+                line = candidate
+                continue
+            }
+            if !line.isEmpty { lines.append(line) }
+            line = CharacterWidth.of(word) <= columns ? word : fit(word, columns)
+        }
+        lines.append(line)
+        return lines
+    }
+
     /// `text` padded with spaces to `columns` display columns (cut when longer).
     public static func pad(_ text: String, _ columns: Int, ellipsis: String = "…") -> String {
         let fitted = fit(text, columns, ellipsis: ellipsis)

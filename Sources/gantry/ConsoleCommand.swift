@@ -39,13 +39,15 @@ struct ConsoleCommand: ParsableCommand {
 
     /// Runs the console on an open store (`gantry demo` hands its own); `replay` opens that
     /// deploy's replay at start.
-    func runWith(store: SQLiteEventStore, pipeline: PipelineFile?, who: String? = nil, replay: DeployID? = nil) throws {
+    func runWith(store: SQLiteEventStore, pipeline: PipelineFile?, who: String? = nil, replay: DeployID? = nil,
+                 welcome: [String] = []) throws {
         let environment = ProcessInfo.processInfo.environment
         let who = try who ?? ActorIdentity.resolve(flag: actor)
         let selectedTheme = try loadTheme(environment: environment, settings: pipeline?.console ?? ConsoleSettings())
         var setup = ConsoleSetup(store: store, actor: who, readOnly: readonly, theme: selectedTheme)
         setup.samplesPath = SQLiteSampleStore.path(forEvents: store.path)
         setup.replay = replay
+        setup.welcome = welcome
         let directories = themeDirectories()
         setup.themeNames = ThemeLoader.knownNames(searchDirectories: directories)
         setup.loadTheme = { name in

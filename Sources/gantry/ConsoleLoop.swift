@@ -16,6 +16,8 @@ struct ConsoleSetup {
     var requires: [String: [String]] = [:]
     /// The live samples file beside the store (read, never written, by the console).
     var samplesPath: String?
+    /// What the log panel says before any deploy (the demo's guide).
+    var welcome: [String] = []
     /// A deploy to open as a replay at start (`gantry replay`).
     var replay: DeployID?
     /// Theme names the palette offers, and how to load one by name.
@@ -54,6 +56,7 @@ enum ConsoleLoop {
         model.logDamage = setup.store.damage?.summary
         model.requires = setup.requires
         model.themeNames = setup.themeNames
+        model.welcome = setup.welcome
         if let active = model.environments.firstIndex(where: { model.state.environments[$0]?.activeDeploy != nil }) {
             model.ui.environment = active
         }

@@ -80,7 +80,7 @@ struct DemoCommand: AsyncParsableCommand {
             let prepared = console
             let status = await withCheckedContinuation { (done: CheckedContinuation<Int32, Never>) in
                 let thread = Thread {
-                    do { try prepared.runWith(store: store, pipeline: pipeline); done.resume(returning: 0) } catch {
+                    do { try prepared.runWith(store: store, pipeline: pipeline, welcome: DemoSetup.welcome); done.resume(returning: 0) } catch {
                         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                         done.resume(returning: 1)
                     }
@@ -107,6 +107,17 @@ struct DemoCommand: AsyncParsableCommand {
 
 /// The demo's applications and pipeline.
 enum DemoSetup {
+    /// What the log panel says before the first deploy.
+    static let welcome = [
+        "Gantry's demo: a simulated cluster, staging (3 pods) and production (5 pods) running web 1.0.0.",
+        "1. d, type 2.0.0, enter: staging gets 2.0.0 (rolling), then 15 s of verification.",
+        "2. j selects production; d, tab offers recent versions, enter, type production: staging first, then the gate.",
+        "3. space ticks the checklist item after item; a approves (self-approval is allowed in the demo).",
+        "4. The canary goes 20% → 40% → 100% with live sparklines; R rolls back (Cancel is the default).",
+        "5. H lists an environment's deploys; enter replays one event by event ([ ]).",
+        "Deploy 2.0.0-bad to see a bad version caught by verification and rolled back by itself.",
+    ]
+
     /// Creates `web` in staging (3 pods) and production (5 pods) with their Services; returns the
     /// Service URLs by cluster.
     static func layOut(sim: SimServer, directory: String) async throws -> [String: String] {

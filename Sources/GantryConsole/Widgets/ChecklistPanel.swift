@@ -16,7 +16,30 @@ public enum ChecklistPanel {
         guard !inner.isEmpty else { return }
         let rows = model.checklistRows
         if rows.isEmpty {
-            buffer.put(model.selectedDeploy == nil ? "no deploy selected" : "this deploy has no checklist",
+            // Before the first deploy: the items a deploy here will ask for.
+            if model.selectedDeploy == nil, let environment = model.selectedEnvironment,
+               let lists = model.policies[environment]?.checklists, !lists.isEmpty {
+                buffer.put("ticked once a deploy is requested:", x: inner.x + 1, y: inner.y, style: theme[.muted],
+                           maxWidth: inner.width - 1)
+                let items = lists.flatMap { list in list.items.map { (list.id, $0) } }
+                let idWidth = min(max(items.map { CharacterWidth.of($0.1.id) }.max() ?? 0, 4), 16)
+                for (offset, (_, item)) in items.enumerated() where inner.y + 1 + offset < inner.maxY {
+                    let y = inner.y + 1 + offset
+                    var x = inner.x + 1
+                    x += buffer.put(glyphs.unticked + " ", x: x, y: y, style: theme[.pending])
+                    x += buffer.put(TextFormat.pad(item.id, idWidth, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, style: theme[.muted])
+                    let note = item.isAutomatic ? glyphs.automatic + " " : item.evidenceRequired ? "(note) " : ""
+                    buffer.put(TextFormat.fit(note + item.text, inner.maxX - x, ellipsis: glyphs.ellipsis), x: x, y: y,
+                               style: theme[.muted])
+                }
+                let hidden = items.count - (inner.height - 1)
+                if hidden > 0 {
+                    let hint = glyphs.adapt(" \(hidden) more ↓ ")
+                    buffer.put(hint, x: rect.maxX - CharacterWidth.of(hint) - 2, y: rect.maxY - 1, style: theme[.title])
+                }
+                return
+            }
+            buffer.put(model.selectedDeploy == nil ? "no checklist before this environment" : "this deploy has no checklist",
                        x: inner.x + 1, y: inner.y, style: theme[.muted], maxWidth: inner.width - 1)
             return
         }

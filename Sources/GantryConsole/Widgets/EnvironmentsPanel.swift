@@ -82,9 +82,18 @@ public enum EnvironmentsPanel {
         guard let env = model.state.environments[name], let live = env.live else { return ("live: not read yet", .muted) }
         var text = "live " + (live.version.isEmpty ? live.image : live.version)
         if let since = env.liveSince { text += " \(model.glyphs.separator) " + TextFormat.duration(model.now.timeIntervalSince(since)) }
-        text += " \(model.glyphs.separator) \(live.ready)/\(live.desired) pods"
+        let pods = podCounts(name, model: model) ?? (live.ready, live.desired)
+        text += " \(model.glyphs.separator) \(pods.ready)/\(pods.desired) pods"
         if let drift = env.drift, !drift.isEmpty { return ("drift: " + drift, .critical) }
-        return (text, live.ready < live.desired ? .warn : .text)
+        return (text, pods.ready < pods.desired ? .warn : .text)
+    }
+
+    /// Ready and desired pods: the agent's newest reading when it is newer than the log's
+    /// last observation, else the observation's.
+    static func podCounts(_ name: String, model: ConsoleModel) -> (ready: Int, desired: Int)? {
+        let observed = model.state.environments[name]?.observedAt ?? .distantPast
+        if let sampled = model.live.pods(name), sampled.at > observed { return (sampled.ready, sampled.desired) }
+        return model.state.environments[name]?.live.map { ($0.ready, $0.desired) }
     }
 
     /// `good 1.9.0 · rollback → 1.8.2`.
@@ -188,7 +197,7 @@ public enum EnvironmentsPanel {
             parts.append("→ " + deploy.version)
         }
         if env?.drift != nil { parts.append("drift") }
-        if let live = env?.live { parts.append("\(live.ready)/\(live.desired)") }
+        if let pods = podCounts(name, model: model) { parts.append("\(pods.ready)/\(pods.desired)") }
         let nameWidth = min(CharacterWidth.of(name), max(4, rect.maxX - x - 1 - CharacterWidth.of(parts[0]) - 1))
         x += buffer.put(TextFormat.fit(name, nameWidth, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, style: base)
         var detail = ""

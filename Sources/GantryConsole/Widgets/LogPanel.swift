@@ -64,9 +64,21 @@ public enum LogPanel {
         let inner = Box.draw(&buffer, rect, title: title(model, lines: every), focused: focused, theme: theme, glyphs: glyphs)
         guard !inner.isEmpty else { return }
         if all.isEmpty {
-            let text = !model.ui.search.isEmpty && !every.isEmpty ? "no line contains '\(model.ui.search)' (esc clears the filter)"
-                : model.selectedDeploy == nil ? "no deploy selected: press H for the history, d to deploy" : "no output yet"
-            buffer.put(text, x: inner.x + 1, y: inner.y, style: theme[.muted], maxWidth: inner.width - 1)
+            var text = [!model.ui.search.isEmpty && !every.isEmpty ? "no line contains '\(model.ui.search)' (esc clears the filter)"
+                : "no output yet"]
+            if model.selectedDeploy == nil {
+                text = model.welcome + (model.welcome.isEmpty ? [] : [""])
+                text.append("No deploy to \(model.selectedEnvironment ?? "this environment") yet.")
+                text.append((model.readOnly ? "" : "d deploys a version (tab completes), ")
+                    + ": runs a command, H shows the history, ? lists every key.")
+            }
+            var y = inner.y
+            for (index, line) in text.enumerated() {
+                for part in TextFormat.wrap(glyphs.adapt(line), inner.width - 2) where y < inner.maxY {
+                    buffer.put(part, x: inner.x + 1, y: y, style: theme[index < model.welcome.count ? .text : .muted])
+                    y += 1
+                }
+            }
             return
         }
         let scroll = min(max(0, model.ui.logScroll), max(0, all.count - inner.height))

@@ -13,6 +13,8 @@ public enum PipelinePanel {
     public static func progressText(_ progress: StageProgress) -> String {
         // A canary step: "canary 40% · step 2/3".
         if progress.label.contains("%") { return "\(progress.label) · step \(progress.done)/\(progress.total)" }
+        // A verification window counts seconds.
+        if progress.label == "verifying" { return "verifying \(progress.done)s of \(progress.total)s" }
         return "\(progress.done)/\(progress.total)" + (progress.label.isEmpty ? "" : " \(progress.label)")
     }
 
@@ -21,8 +23,7 @@ public enum PipelinePanel {
         let inner = Box.draw(&buffer, rect, title: title(model), focused: focused, theme: theme, glyphs: glyphs)
         guard !inner.isEmpty else { return }
         guard let deploy = model.selectedDeploy else {
-            buffer.put("no deploy yet" + (model.readOnly ? "" : " — press d to deploy a version"), x: inner.x + 1,
-                       y: inner.y, style: theme[.muted], maxWidth: inner.width - 1)
+            drawPlan(&buffer, inner, model: model, theme: theme)
             return
         }
         let selected = model.selectedStageIndex ?? 0
@@ -70,6 +71,40 @@ public enum PipelinePanel {
             if durationWidth > 0 {
                 buffer.put(duration, x: inner.maxX - durationWidth, y: y, style: isSelected && focused ? base : theme[.muted])
             }
+        }
+    }
+
+    /// Before the first deploy: what a deploy here would run and wait for (from the pipeline
+    /// file), so nobody learns at the gate that it needs 8 ticks and an approval.
+    static func drawPlan(_ buffer: inout CellBuffer, _ inner: Rect, model: ConsoleModel, theme: Theme) {
+        let glyphs = model.glyphs
+        buffer.put("no deploy yet" + (model.readOnly ? "" : " — press d to deploy a version") + "; a deploy runs:", x: inner.x + 1,
+                   y: inner.y, style: theme[.muted], maxWidth: inner.width - 1)
+        guard let environment = model.selectedEnvironment, let policy = model.policies[environment] else { return }
+        let idWidth = min(max(policy.stages.map { CharacterWidth.of($0.id) }.max() ?? 0, 5), 20)
+        for (offset, stage) in policy.stages.enumerated() {
+            let y = inner.y + 1 + offset
+            guard y < inner.maxY else { break }
+            var x = inner.x + 1
+            x += buffer.put(glyphs.pending + " ", x: x, y: y, style: theme[.pending])
+            x += buffer.put(TextFormat.pad(stage.id, idWidth, ellipsis: glyphs.ellipsis) + "  ", x: x, y: y, style: theme[.text])
+            let needs = stage.gate.map { requirementText($0, policy: policy) }
+            let text = needs.isEmpty ? stage.summary : "waits for " + needs.joined(separator: " and ")
+            buffer.put(TextFormat.fit(glyphs.adapt(text), inner.maxX - x, ellipsis: glyphs.ellipsis), x: x, y: y,
+                       style: theme[needs.isEmpty ? .muted : .warn])
+        }
+    }
+
+    /// `the pre-deploy checklist (8 items)`, `1 approval from alice, bob`.
+    static func requirementText(_ requirement: GateRequirement, policy: DeployPolicy) -> String {
+        switch requirement {
+        case .checklist(let id):
+            let count = policy.checklists.first { $0.id == id }?.items.count ?? 0
+            return "the \(id) checklist (\(count) item\(count == 1 ? "" : "s"))"
+        case .approvals(let scope):
+            guard let rule = policy.approvals.first(where: { $0.scope == scope }) else { return "approvals for \(scope)" }
+            let from = rule.allowed.isEmpty ? "" : " from \(rule.allowed.joined(separator: ", "))"
+            return "\(rule.required) approval\(rule.required == 1 ? "" : "s")\(from)"
         }
     }
 

@@ -21,6 +21,17 @@ public struct LiveSamples: Sendable, Equatable {
     /// environment → metric → samples, oldest first.
     public var values: [String: [String: [MetricSeries.Sample]]]
 
+    /// The pseudo-metrics of an environment's pods (ready and desired), read with its metrics.
+    public static let readyPods = "pods.ready"
+    public static let desiredPods = "pods.desired"
+
+    /// The newest pod counts read, and when, if any.
+    public func pods(_ environment: String) -> (ready: Int, desired: Int, at: Date)? {
+        guard let ready = samples(environment, Self.readyPods).last, let desired = samples(environment, Self.desiredPods).last
+        else { return nil }
+        return (Int(ready.value), Int(desired.value), max(ready.time, desired.time))
+    }
+
     public init(_ values: [String: [String: [MetricSeries.Sample]]] = [:]) {
         self.values = values
     }

@@ -47,14 +47,21 @@ public struct EnvironmentSampler: Sendable {
     public func sampleOnce() async -> [LiveSample] {
         let state = (try? StateSnapshot.state(of: store)) ?? GantryState()
         let metrics = pipeline.metrics
-        guard !metrics.isEmpty else { return [] }
         return await withTaskGroup(of: [LiveSample].self) { group in
             for environment in pipeline.environments {
                 let version = state.environments[environment.name]?.currentVersion ?? ""
                 let reader = MetricReader(pipeline: pipeline, environment: environment, version: version, runner: runner,
                                           requestsPerSample: requestsPerSample, prometheusURL: prometheusURL)
+                let pods = LiveReader(runner: runner, environment: environment, image: pipeline.image, timeout: 10)
                 group.addTask {
                     var found: [LiveSample] = []
+                    // What serves and how many pods are ready, between observations in the log.
+                    if let live = try? await pods.read() {
+                        found.append(LiveSample(environment: environment.name, metric: LiveSamples.readyPods, time: Date(),
+                                                value: Double(live.ready)))
+                        found.append(LiveSample(environment: environment.name, metric: LiveSamples.desiredPods, time: Date(),
+                                                value: Double(live.desired)))
+                    }
                     for metric in metrics {
                         guard let value = await reader.measure(metric), value.isFinite else { continue }
                         found.append(LiveSample(environment: environment.name, metric: metric.name, time: Date(), value: value))
