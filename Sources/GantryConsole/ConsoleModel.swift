@@ -174,7 +174,9 @@ public struct ConsoleModel: Equatable, Sendable {
         guard let travel = ui.travel else { return self }
         var model = self
         model.state = travel.state
-        model.readOnly = true
+        // Durations as they were at that event; live samples are of today, not of then.
+        model.now = travel.event.time
+        model.live = LiveSamples()
         return model
     }
 

@@ -156,7 +156,7 @@ public enum SampleDeploys {
         }
         add(p, "executor", .thresholdCrossed(metric: "error-rate", level: .critical, value: 0.072, threshold: 0.05), after: 0)
         add(p, "executor", .stageLogged(stage: "production", stream: .stderr, line: "error-rate 0.072 > critical 0.05: rolling back"), after: 1)
-        add(p, "executor", .rollbackRequested(reason: "error-rate 7.2% > critical 5%"), after: 0)
+        add(p, "executor", .rollbackRequested(reason: "automatic (critical-metric): error-rate 7.2% > critical 5%"), after: 0)
         add(p, "executor", .rollbackStarted(targetVersion: "2.0.0", method: "kubectl scale deployment/web-canary --replicas=0"), after: 1)
         return events
     }

@@ -58,7 +58,7 @@ public enum EnvironmentsPanel {
         var (icon, role) = statusIcon(deploy.status, glyphs: glyphs)
         var word = deploy.status.rawValue
         if deploy.status == .rolledBack, let rollback = deploy.rollback {
-            if rollback.reason.hasPrefix("automatic") {
+            if rollback.isAutomatic {
                 word = "rolled back automatically"
             } else {
                 // A rollback someone chose is not a failure: marked apart, with who.
@@ -154,7 +154,8 @@ public enum EnvironmentsPanel {
         line(goodLine(name, model: model), .muted)
         let lease = leaseLine(name, model: model)
         line(lease.0, lease.1)
-        let plans = model.policies[name]?.metrics ?? []
+        // A replay shows what the log holds; live samples are not in it.
+        let plans = model.ui.travel == nil ? model.policies[name]?.metrics ?? [] : []
         let nameColumn = min(max(plans.map { CharacterWidth.of($0.name) }.max() ?? 0, 4), 14)
         for plan in plans where y < rect.maxY {
             let series = model.live.series(name, plan: plan)

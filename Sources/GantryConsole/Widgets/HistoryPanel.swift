@@ -29,13 +29,13 @@ public enum HistoryPanel {
             var outcome = deploy.status.rawValue
             var why = deploy.outcomeReason
             if let rollback = deploy.rollback, deploy.status == .rolledBack || deploy.status == .rollingBack {
-                if rollback.reason.hasPrefix("automatic") {
+                if rollback.isAutomatic {
                     outcome = deploy.status == .rolledBack ? "rolled back automatically" : "rolling back automatically"
                 } else {
                     (icon, role) = (glyphs.cancelled, .warn)
                     outcome = (deploy.status == .rolledBack ? "rolled back by " : "rolling back by ") + rollback.requestedBy
                 }
-                if why.isEmpty { why = rollback.reason }
+                if why.isEmpty || why == rollback.reason { why = rollback.cause }
             }
             if deploy.status == .failed, why.isEmpty,
                let failed = deploy.stages.first(where: { $0.status == .failed }) {

@@ -78,9 +78,10 @@ public enum PipelinePanel {
     /// file), so nobody learns at the gate that it needs 8 ticks and an approval.
     static func drawPlan(_ buffer: inout CellBuffer, _ inner: Rect, model: ConsoleModel, theme: Theme) {
         let glyphs = model.glyphs
-        buffer.put("no deploy yet" + (model.readOnly ? "" : " — press d to deploy a version") + "; a deploy runs:", x: inner.x + 1,
-                   y: inner.y, style: theme[.muted], maxWidth: inner.width - 1)
-        guard let environment = model.selectedEnvironment, let policy = model.policies[environment] else { return }
+        let policy = model.selectedEnvironment.flatMap { model.policies[$0] }
+        buffer.put("no deploy yet" + (model.readOnly ? "" : " — press d to deploy a version") + (policy == nil ? "" : "; a deploy runs:"),
+                   x: inner.x + 1, y: inner.y, style: theme[.muted], maxWidth: inner.width - 1)
+        guard let policy else { return }
         let idWidth = min(max(policy.stages.map { CharacterWidth.of($0.id) }.max() ?? 0, 5), 20)
         for (offset, stage) in policy.stages.enumerated() {
             let y = inner.y + 1 + offset

@@ -45,7 +45,7 @@ public enum StatusText {
             }
             return ("running", .status)
         case .rollingBack:
-            let reason = deploy.rollback?.reason ?? ""
+            let reason = deploy.rollback?.cause ?? ""
             let target = deploy.rollback?.targetVersion ?? ""
             var text = reason.isEmpty ? "rolling back" : "\(reason): rolling back"
             if !target.isEmpty { text += " to \(target)" }

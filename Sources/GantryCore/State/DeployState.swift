@@ -63,6 +63,16 @@ public struct RollbackState: Sendable, Equatable, Codable {
     public var finishedAt: Date?
     /// nil while running.
     public var succeeded: Bool?
+    /// Whether the executor asked for it (an automatic-rollback trigger), not a person.
+    public var isAutomatic: Bool { reason.hasPrefix(Self.automaticPrefix) }
+    /// The reason without `automatic (TRIGGER): `: what went wrong, in words.
+    public var cause: String {
+        guard isAutomatic, let colon = reason.range(of: "): ") else { return reason }
+        return String(reason[colon.upperBound...])
+    }
+    /// How the executor's reasons start: `automatic (critical-metric): …`.
+    public static let automaticPrefix = "automatic"
+
     public init(requestedBy: String, requestedAt: Date, reason: String) {
         self.requestedBy = requestedBy
         self.requestedAt = requestedAt

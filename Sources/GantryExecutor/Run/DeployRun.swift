@@ -69,7 +69,7 @@ final class DeployRun: @unchecked Sendable {
                 await rollBack(requestedBy: intent.by, reason: intent.reason, finish: true, alreadyRequested: true)
             } else if let failure = error as? ExecutorError, let trigger = failure.trigger.flatMap(RollbackTrigger.init(rawValue:)),
                       pipeline.rollback.rollsBack(on: trigger), lock.withLock({ touched }) {
-                recorder.note(.rollbackRequested(reason: "automatic (\(trigger.rawValue)): \(failure)"))
+                recorder.note(.rollbackRequested(reason: "\(RollbackState.automaticPrefix) (\(trigger.rawValue)): \(failure)"))
                 await rollBack(requestedBy: settings.holder, reason: failure.description, finish: true, alreadyRequested: true,
                                failure: failure.description)
             } else if let cancel = lock.withLock({ cancelIntent }) {
