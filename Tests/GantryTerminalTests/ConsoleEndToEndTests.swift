@@ -133,6 +133,9 @@ final class ConsoleEndToEndTests: XCTestCase {
         XCTAssertEqual(tmux.file("stty.after"), tmux.file("stty.before"))
         let screen = tmux.waitFor(text: "DONE")
         XCTAssertFalse(screen.contains("Environments"), "the alternate screen is gone:\n\(screen)")
+        XCTAssertTrue(screen.contains("gantry: the console crashed (SIGSEGV); the terminal is restored and deploys keep running."),
+                      "one line, no backtrace:\n\(screen)")
+        XCTAssertFalse(screen.lowercased().contains("backtrace"), screen)
     }
 
     func testSIGHUPAndCtrlCRestoreTheTerminal() throws {

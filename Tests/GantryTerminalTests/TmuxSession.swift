@@ -109,6 +109,11 @@ final class TmuxSession {
         try literal("\u{1B}[<0;\(column + 1);\(row + 1)m")
     }
 
+    /// The mouse wheel at a 0-based cell (SGR buttons 64 up, 65 down).
+    func wheel(up: Bool, column: Int, row: Int) throws {
+        try literal("\u{1B}[<\(up ? 64 : 65);\(column + 1);\(row + 1)M")
+    }
+
     func resize(columns: Int, rows: Int) throws {
         try run(["resize-window", "-x", String(columns), "-y", String(rows)])
     }
