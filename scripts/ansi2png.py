@@ -73,16 +73,19 @@ def parse(text):
 
 def main():
     source, target = sys.argv[1], sys.argv[2]
-    light = "--light" in sys.argv
+    render(open(source, encoding="utf-8").read(), light="--light" in sys.argv).save(target)
+
+
+def render(text, light=False, size=16):
+    """The capture `text` as a Pillow image."""
     default_fg = (0x26, 0x26, 0x26) if light else (0xd0, 0xd0, 0xd0)
     default_bg = (0xfa, 0xfa, 0xfa) if light else (0x1c, 0x1c, 0x1c)
-    size = 16
     regular = ImageFont.truetype(FONT_DIRS[0] + "DejaVuSansMono.ttf", size)
     bold = ImageFont.truetype(FONT_DIRS[0] + "DejaVuSansMono-Bold.ttf", size)
     cell_w = round(regular.getlength("M"))
     ascent, descent = regular.getmetrics()
     cell_h = ascent + descent + 2
-    rows = parse(open(source, encoding="utf-8").read())
+    rows = parse(text)
     columns = max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch, _ in row) for row in rows)
     pad = 12
     image = Image.new("RGB", (columns * cell_w + 2 * pad, len(rows) * cell_h + 2 * pad), default_bg)
@@ -119,7 +122,7 @@ def main():
             if style["underline"]:
                 draw.line([left, top + cell_h - 2, left + width * cell_w - 1, top + cell_h - 2], fill=fg)
             x += width
-    image.save(target)
+    return image
 
 
 if __name__ == "__main__":

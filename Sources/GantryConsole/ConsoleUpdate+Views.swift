@@ -71,7 +71,7 @@ extension ConsoleUpdate {
             model.ui.view = .main
             selectEnvironment(travel.environment, &model)
             startDeploy(&model, version: version)
-        case .approve, .rollback, .toggleTick, .cancelDeploy, .override:
+        case .approve, .rollback, .toggleTick, .untick, .cancelDeploy, .override:
             refuse("a replay is read-only: esc returns to the live console", &model)
         case .moveUp, .moveDown, .pageUp, .pageDown, .top, .bottom:
             // Panels move over the state shown.

@@ -31,10 +31,10 @@ public enum ConsoleUpdate {
     static func handleKey(_ key: Key, model: inout ConsoleModel, size: TerminalSize) -> [ConsoleEffect] {
         guard let intent = KeyMap.intent(for: key, overlay: model.ui.overlay, readOnly: model.readOnly) else {
             guard case .none = model.ui.overlay, case .character(let c) = key else { return [] }
-            if model.ui.travel != nil, " aRXOn".contains(c) {
+            if model.ui.travel != nil, " aRXOnu".contains(c) {
                 model.ui.message = "a replay is read-only: esc returns to the live console"
                 model.ui.messageIsError = true
-            } else if model.readOnly, " aRdXO".contains(c) {
+            } else if model.readOnly, " aRdXOu".contains(c) {
                 model.ui.message = "read-only console: '\(c == " " ? "space" : String(c))' is off"
                 model.ui.messageIsError = true
             } else if c.isLetter || c.isNumber || c.isPunctuation || c.isSymbol {
@@ -96,6 +96,7 @@ public enum ConsoleUpdate {
             case .metrics, .log: break
             }
         case .toggleTick: return toggleTick(&model)
+        case .untick: return untick(&model)
         case .approve: return approve(&model)
         case .rollback: rollback(&model)
         case .deploy: startDeploy(&model)
@@ -260,7 +261,11 @@ public enum ConsoleUpdate {
     /// with a note (`withNote`).
     static func toggleTick(_ model: inout ConsoleModel, withNote: Bool = false) -> [ConsoleEffect] {
         if model.ui.focus != .checklist {
+            // From another panel, space goes to the first item still to tick by hand.
             model.ui.focus = .checklist
+            if let open = model.checklistRows.firstIndex(where: { !$0.item.done && !$0.item.spec.isAutomatic }) {
+                model.ui.item = open
+            }
         }
         guard let deploy = model.selectedDeploy, let row = selectedRow(model) else {
             refuse("no checklist item to tick", &model)
@@ -268,7 +273,10 @@ public enum ConsoleUpdate {
         }
         let environment = model.selectedEnvironment ?? deploy.environment
         if row.item.done, !withNote {
-            return ask(.untick(environment: environment, checklist: row.checklist, item: row.item.spec.id, note: ""), model: &model)
+            // Space never unticks (pressed once too often it would undo a tick): `u` does.
+            model.ui.message = "\(row.checklist)/\(row.item.spec.id) is ticked by \(row.item.by): u unticks it"
+            moveToNextOpenItem(after: model.ui.item, &model)
+            return []
         }
         // Ask with a placeholder note first, so a refused tick never opens the note prompt.
         if case .failure(let refusal) = check(.tick(environment: environment, checklist: row.checklist, item: row.item.spec.id,
@@ -289,13 +297,27 @@ public enum ConsoleUpdate {
         return []
     }
 
+    /// `u` on a ticked checklist item: unticks it (through the rulebook, like a tick).
+    static func untick(_ model: inout ConsoleModel) -> [ConsoleEffect] {
+        guard model.ui.focus == .checklist, let deploy = model.selectedDeploy, let row = selectedRow(model) else {
+            refuse("u unticks the selected checklist item: tab to the checklist first", &model)
+            return []
+        }
+        guard row.item.done else {
+            refuse("\(row.checklist)/\(row.item.spec.id) is not ticked", &model)
+            return []
+        }
+        let environment = model.selectedEnvironment ?? deploy.environment
+        return ask(.untick(environment: environment, checklist: row.checklist, item: row.item.spec.id, note: ""), model: &model)
+    }
+
     /// Selects the next checklist item that is not done (wrapping), or stays when none is left.
     static func moveToNextOpenItem(after index: Int, _ model: inout ConsoleModel) {
         let rows = model.checklistRows
         guard !rows.isEmpty else { return }
         for step in 1..<max(2, rows.count + 1) {
             let candidate = (index + step) % rows.count
-            if !rows[candidate].item.done, candidate != index {
+            if !rows[candidate].item.done, !rows[candidate].item.spec.isAutomatic, candidate != index {
                 model.ui.item = candidate
                 return
             }

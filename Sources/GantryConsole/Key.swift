@@ -13,7 +13,7 @@ public enum Key: Equatable, Hashable, Sendable {
 public enum Intent: Equatable, Sendable {
     case moveUp, moveDown, pageUp, pageDown, top, bottom
     case nextPanel, previousPanel, open
-    case toggleTick, approve, rollback, deploy, cancelDeploy, override
+    case toggleTick, untick, approve, rollback, deploy, cancelDeploy, override
     case startSearch, nextMatch, previousMatch, clearSearch
     /// `H`: the selected environment's past deploys.
     case history
@@ -34,7 +34,7 @@ public enum Intent: Equatable, Sendable {
 /// Keys → intents. Pure; which keys exist depends on the overlay and on `--readonly`.
 public enum KeyMap {
     /// The keys that change something (removed by `--readonly`).
-    public static let changingIntents: [Intent] = [.toggleTick, .approve, .rollback, .deploy, .cancelDeploy, .override]
+    public static let changingIntents: [Intent] = [.toggleTick, .untick, .approve, .rollback, .deploy, .cancelDeploy, .override]
 
     /// One row of the help overlay.
     public struct Binding: Equatable, Sendable {
@@ -50,7 +50,7 @@ public enum KeyMap {
         Binding(keys: "g G  Home End", action: "top / bottom (G follows the log)", changes: false),
         Binding(keys: "tab  shift-tab", action: "next / previous panel", changes: false),
         Binding(keys: "enter", action: "open: environment → pipeline, stage → log", changes: false),
-        Binding(keys: "space", action: "tick and go to the next item / untick", changes: true),
+        Binding(keys: "space", action: "tick and go to the next item (u unticks)", changes: true),
         Binding(keys: "a", action: "approve the selected deploy", changes: true),
         Binding(keys: "R", action: "roll back (asks once; Cancel is the default)", changes: true),
         Binding(keys: "d", action: "deploy a version to the selected environment", changes: true),
@@ -107,6 +107,7 @@ public enum KeyMap {
             case .backTab, .left, .character("h"): .previousPanel
             case .enter: .open
             case .character(" "): .toggleTick
+            case .character("u"): .untick
             case .character("a"): .approve
             case .character("R"): .rollback
             case .character("d"): .deploy

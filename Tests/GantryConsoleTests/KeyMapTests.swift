@@ -196,10 +196,15 @@ final class KeyMapTests: XCTestCase {
         var model = SampleDeploys.model(.gated)
         model.ui.focus = .checklist
         model.ui.item = 1
-        XCTAssertEqual(ConsoleUpdate.handle(.character(" "), model: &model, size: .small),
+        // Space never unticks (pressed once too often it would undo a tick); it moves on.
+        XCTAssertEqual(ConsoleUpdate.handle(.character(" "), model: &model, size: .small), [])
+        XCTAssertEqual(model.ui.message, "pre-deploy/review is ticked by bob: u unticks it")
+        XCTAssertEqual(model.ui.item, 3, "to the next item not done")
+        model.ui.item = 1
+        XCTAssertEqual(ConsoleUpdate.handle(.character("u"), model: &model, size: .small),
                        [.command(.untick(environment: "production", checklist: "pre-deploy", item: "review", note: ""))])
         model.ui.item = 0
-        XCTAssertEqual(ConsoleUpdate.handle(.character(" "), model: &model, size: .small), [])
+        XCTAssertEqual(ConsoleUpdate.handle(.character("u"), model: &model, size: .small), [])
         XCTAssertEqual(model.ui.message, "pre-deploy/tests is verified by its command (./scripts/ci-status 2.1.0), not by hand")
         // Evidence required: an empty note is refused, the prompt stays.
         var failed = SampleDeploys.model(.failed)

@@ -95,7 +95,10 @@ public enum ChecklistPanel {
         }
         if first > 0 {
             let hint = glyphs.adapt(" \(first) more ↑ ")
-            buffer.put(hint, x: rect.maxX - CharacterWidth.of(hint) - 2, y: rect.y, style: theme[.title])
+            // Only where the title leaves room.
+            if CharacterWidth.of(title(model)) + CharacterWidth.of(hint) + 6 <= rect.width {
+                buffer.put(hint, x: rect.maxX - CharacterWidth.of(hint) - 2, y: rect.y, style: theme[.title])
+            }
         }
     }
 

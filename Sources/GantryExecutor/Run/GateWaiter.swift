@@ -29,14 +29,28 @@ struct GateWaiter {
                 if !current.openedGates.contains(gate) { try recorder.record(.gateOpened(gate: gate, overrideReason: "")) }
                 return
             }
-            if status.summary != lastSummary {
-                lastSummary = status.summary
+            // One line when what the gate waits for changes (the checklist, then the approvals),
+            // not one per tick: counts and names are left out of the comparison.
+            let shape = Self.shape(of: status.summary)
+            if shape != lastSummary {
+                lastSummary = shape
                 recorder.log(gate, .system, "waiting: \(status.summary)")
                 recorder.flush()
             }
             let arrived = try await nextEvent(after: lastSeq, deadline: deadline)
             if !arrived { throw ExecutorError.refused("gate \(gate) cannot open: \(status.summary)") }
         }
+    }
+
+    /// `summary` without its counts and parenthesised lists: `checklist pre-deploy: # of # left`.
+    static func shape(of summary: String) -> String {
+        var result = ""
+        var depth = 0
+        for character in summary {
+            if character == "(" { depth += 1 } else if character == ")" { depth = max(0, depth - 1) }
+            else if depth == 0 { result.append(character.isNumber ? "#" : character) }
+        }
+        return result
     }
 
     private func fold() throws -> (GantryState, Int64) {
