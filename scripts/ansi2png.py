@@ -76,8 +76,8 @@ def main():
     render(open(source, encoding="utf-8").read(), light="--light" in sys.argv).save(target)
 
 
-def render(text, light=False, size=16):
-    """The capture `text` as a Pillow image."""
+def render(text, light=False, size=16, columns=None, lines=None):
+    """The capture `text` as a Pillow image (`columns` x `lines` cells when given)."""
     default_fg = (0x26, 0x26, 0x26) if light else (0xd0, 0xd0, 0xd0)
     default_bg = (0xfa, 0xfa, 0xfa) if light else (0x1c, 0x1c, 0x1c)
     regular = ImageFont.truetype(FONT_DIRS[0] + "DejaVuSansMono.ttf", size)
@@ -86,9 +86,11 @@ def render(text, light=False, size=16):
     ascent, descent = regular.getmetrics()
     cell_h = ascent + descent + 2
     rows = parse(text)
-    columns = max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch, _ in row) for row in rows)
+    widths = [sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch, _ in row) for row in rows]
+    columns = columns or max(widths + [1])
+    rows = rows[:lines] if lines else rows
     pad = 12
-    image = Image.new("RGB", (columns * cell_w + 2 * pad, len(rows) * cell_h + 2 * pad), default_bg)
+    image = Image.new("RGB", (columns * cell_w + 2 * pad, (lines or len(rows)) * cell_h + 2 * pad), default_bg)
     draw = ImageDraw.Draw(image)
     for y, row in enumerate(rows):
         x = 0

@@ -112,8 +112,8 @@ class Tour:
             while index + 1 < len(self.frames) and self.frames[index + 1][0] <= next_time:
                 index += 1
             seconds, screen, width, height = self.frames[index]
-            if width == COLUMNS:
-                image = ansi2png.render(screen, size=11).convert("P", palette=1, colors=64)
+            if width == COLUMNS and screen.strip():
+                image = ansi2png.render(screen, size=11, columns=COLUMNS, lines=ROWS).convert("P", palette=1, colors=64)
                 frames.append(image)
             next_time += 1.0
             if next_time > self.frames[-1][0]:

@@ -11,7 +11,7 @@ import GantryCore
 public enum StateSnapshot {
     /// Bumped whenever the shape of `GantryState` or what the reducer makes of an event changes;
     /// older snapshots are then ignored.
-    public static let format = 4
+    public static let format = 5
 
     /// Fold events since the last snapshot and write a new one when at least this many were folded.
     public static let refreshAfter = 10_000

@@ -31,6 +31,7 @@ final class ReducerEnvironmentTests: XCTestCase {
         XCTAssertEqual(t.state.environments["staging"]?.knownGood, [], "live is not yet verified")
         t.send(.environmentVerified(environment: "staging", version: "2.0.0", deploy: first), deploy: staging) {
             $0.environments["staging"]?.knownGood = ["2.0.0"]
+            $0.environments["staging"]?.verifiedBy = ["2.0.0": self.first]
             $0.environments["staging"]?.streamVersion = 2
         }
         let end = t.nextTime
@@ -82,6 +83,7 @@ final class ReducerEnvironmentTests: XCTestCase {
             $0.environments["staging"]?.expected = Fixtures.live("2.0.0", revision: 6)
             $0.environments["staging"]?.observedAt = back
             $0.environments["staging"]?.knownGood = ["2.0.0"]
+            $0.environments["staging"]?.verifiedBy = ["2.0.0": self.first]
             $0.environments["staging"]?.streamVersion = 4
         }
         XCTAssertNil(t.state.environments["staging"]?.rollbackTarget, "2.1.0 was rolled back: never a target again")

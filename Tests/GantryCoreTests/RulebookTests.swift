@@ -257,6 +257,27 @@ final class RulebookTests: XCTestCase {
         XCTAssertEqual(RollbackPlan.steps(of: both.deploys[production]!, in: both),
                        [RollbackStep(environment: "production", from: "2.1.0", to: nil),
                         RollbackStep(environment: "staging", from: "2.1.0", to: "2.0.0")])
+
+        // Staging had verified 2.1.0 with its own deploy before production's went through it:
+        // rolling production back leaves staging as it was (and 2.1.0 good there).
+        let verified = DeployID("staging-2.1.0-2")
+        let through = given { t in
+            t.fold(.deployRequested(environment: "staging", version: "2.1.0", policy: .empty), deploy: verified, actor: "dave")
+            t.fold(.environmentObserved(environment: "staging", cause: .deployed, live: Fixtures.live("2.1.0", revision: 5),
+                                        deploy: verified, drift: ""), deploy: .environment("staging"))
+            t.fold(.environmentVerified(environment: "staging", version: "2.1.0", deploy: verified), deploy: .environment("staging"))
+            t.fold(.deployFinished(outcome: .succeeded, reason: ""), deploy: verified)
+            requested(t)
+            t.fold(.stageStarted(stage: "staging", command: []), deploy: production)
+            t.fold(.environmentObserved(environment: "staging", cause: .deployed, live: Fixtures.live("2.1.0", revision: 5),
+                                        deploy: production, drift: ""), deploy: .environment("staging"))
+            t.fold(.environmentVerified(environment: "staging", version: "2.1.0", deploy: production), deploy: .environment("staging"))
+            t.fold(.stageSucceeded(stage: "staging"), deploy: production)
+            t.fold(.stageStarted(stage: "production", command: []), deploy: production)
+        }
+        XCTAssertEqual(through.environments["staging"]?.verifiedBy["2.1.0"], verified)
+        XCTAssertEqual(RollbackPlan.steps(of: through.deploys[production]!, in: through),
+                       [RollbackStep(environment: "production", from: "2.1.0", to: nil)])
     }
 
     // MARK: - Override and cancel

@@ -20,8 +20,8 @@ public struct RollbackStep: Sendable, Equatable {
 
 /// What rolling a deploy back does, decided once for the rulebook's summary, the console's
 /// dialog, the CLI's messages and the executor: every environment the deploy changed and that
-/// still runs what it put there, its own environment first, each to its last known-good version
-/// other than the deploy's.
+/// still runs what it put there (not one where another deploy had verified that version
+/// before), its own environment first, each to its last known-good version other than the deploy's.
 public enum RollbackPlan {
     public static func steps(of deploy: DeployState, in state: GantryState) -> [RollbackStep] {
         var names = [deploy.environment]
@@ -32,6 +32,12 @@ public enum RollbackPlan {
             if name != deploy.environment, let other = env.liveBy, other != deploy.id,
                (state.deploys[other]?.requestedAt ?? .distantPast) > deploy.requestedAt {
                 return nil  // a newer deploy changed it since: this one's change is gone
+            }
+            if name != deploy.environment, env.currentVersion == deploy.version,
+               let verifier = env.verifiedBy[deploy.version], verifier != deploy.id {
+                // Another deploy verified this version here first: this one only went through it
+                // on its way, and a rollback of it leaves it as it was.
+                return nil
             }
             return RollbackStep(environment: name, from: env.liveBy == deploy.id ? env.currentVersion : deploy.version,
                                 to: env.rollbackTarget(replacing: deploy.version))

@@ -34,6 +34,8 @@ public struct EnvironmentState: Sendable, Equatable, Codable {
     public var drift: String?
     /// Versions verified here and never rolled back, oldest first (bounded).
     public var knownGood: [String] = []
+    /// The deploy that first verified each known-good version here.
+    public var verifiedBy: [String: DeployID] = [:]
     /// The deploy in progress, if any.
     public var activeDeploy: DeployID?
     /// Every deploy to this environment, oldest first.
@@ -103,9 +105,19 @@ public struct EnvironmentState: Sendable, Equatable, Codable {
         return nil
     }
 
-    mutating func recordGood(_ version: String) {
+    mutating func recordGood(_ version: String, by deploy: DeployID) {
         knownGood.removeAll { $0 == version }
         knownGood.append(version)
-        if knownGood.count > Self.knownGoodLimit { knownGood.removeFirst(knownGood.count - Self.knownGoodLimit) }
+        if verifiedBy[version] == nil { verifiedBy[version] = deploy }
+        if knownGood.count > Self.knownGoodLimit {
+            for dropped in knownGood.prefix(knownGood.count - Self.knownGoodLimit) { verifiedBy.removeValue(forKey: dropped) }
+            knownGood.removeFirst(knownGood.count - Self.knownGoodLimit)
+        }
+    }
+
+    /// Drops `version` from the known-good ones (it was rolled back here).
+    mutating func dropGood(_ version: String) {
+        knownGood.removeAll { $0 == version }
+        verifiedBy.removeValue(forKey: version)
     }
 }

@@ -68,13 +68,13 @@ public enum Reducer {
             env.observe(live, cause: cause, by: deploy, drift: drift, at: event.time)
             // A rolled-back version is never good again here (the rollback target, `requires:`).
             if cause == .rolledBack, let rolledBack = state.deploys[deploy]?.version {
-                env.knownGood.removeAll { $0 == rolledBack }
+                env.dropGood(rolledBack)
             }
             state.environments[environment] = env
-        case .environmentVerified(let environment, let version, _):
+        case .environmentVerified(let environment, let version, let deploy):
             var env = state.environments[environment] ?? EnvironmentState(name: environment)
             env.streamVersion = event.streamVersion
-            env.recordGood(version)
+            env.recordGood(version, by: deploy)
             state.environments[environment] = env
         case .leaseReleased(let environment, let holder):
             if state.environments[environment]?.lease?.holder == holder {
