@@ -55,6 +55,8 @@ let package = Package(
         ]),
         .executableTarget(name: "gantry-bench", dependencies: [
             "GantryCore", "GantryStore", "GantryConsole",
+            // The raw-SQLite baselines (scan, insert) beside the store's figures.
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // A helper process for the store's two-process and crash tests.
         .executableTarget(name: "gantry-probe", dependencies: [

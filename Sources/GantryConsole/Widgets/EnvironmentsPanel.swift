@@ -84,6 +84,8 @@ public enum EnvironmentsPanel {
         if let since = env.liveSince { text += " \(model.glyphs.separator) " + TextFormat.duration(model.now.timeIntervalSince(since)) }
         let pods = podCounts(name, model: model) ?? (live.ready, live.desired)
         text += " \(model.glyphs.separator) \(pods.ready)/\(pods.desired) pods"
+        // The colour that serves, or the canary beside the stable version.
+        if !live.detail.isEmpty { text += " \(model.glyphs.separator) \(live.detail)" }
         if let drift = env.drift, !drift.isEmpty { return ("drift: " + drift, .critical) }
         return (text, pods.ready < pods.desired ? .warn : .text)
     }

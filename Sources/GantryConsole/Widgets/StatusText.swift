@@ -25,7 +25,8 @@ public enum StatusText {
                 return (failure(failed, in: deploy), .statusBad)
             }
             for (gate, status) in deploy.gateStatuses where !status.isOpen && !deploy.openedGates.contains(gate) {
-                if let stage = deploy.stage(gate), stage.status.isFinished { continue }
+                // Only a gate the deploy has reached: before it, the running stage is the news.
+                guard let stage = deploy.stage(gate), stage.status == .queued || stage.status == .running else { continue }
                 // Approvals first: the sentence people act on most.
                 let ordered = status.blockers.filter { $0.hasPrefix("waiting for") } + status.blockers.filter { !$0.hasPrefix("waiting for") }
                 return (ordered.joined(separator: "; ") + " (\(gate))", .status)
