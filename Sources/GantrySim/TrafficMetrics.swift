@@ -19,6 +19,8 @@ public final class TrafficMetrics: @unchecked Sendable {
     private let lock = NIOLock()
     private var requests: [Series: [Int: Int]] = [:]
     private var latency: [Series: Histogram] = [:]
+    /// When each series first answered 5xx (unix seconds): when a bad version began to hurt.
+    private var firstError: [Series: Double] = [:]
 
     init() {}
 
@@ -26,6 +28,7 @@ public final class TrafficMetrics: @unchecked Sendable {
     func record(_ s: Series, code: Int, seconds: Double) {
         lock.withLock {
             requests[s, default: [:]][code, default: 0] += 1
+            if code >= 500, firstError[s] == nil { firstError[s] = Date().timeIntervalSince1970 }
             var h = latency[s] ?? Histogram()
             for (i, b) in Self.buckets.enumerated() where seconds <= b { h.counts[i] += 1 }
             h.sum += seconds
@@ -78,6 +81,11 @@ public final class TrafficMetrics: @unchecked Sendable {
                 out += "http_request_duration_seconds_bucket{\(l),le=\"+Inf\"} \(h.count)\n"
                 out += "http_request_duration_seconds_sum{\(l)} \(h.sum)\n"
                 out += "http_request_duration_seconds_count{\(l)} \(h.count)\n"
+            }
+            out += "# HELP sim_first_error_timestamp_seconds When each series first answered 5xx.\n"
+            out += "# TYPE sim_first_error_timestamp_seconds gauge\n"
+            for s in firstError.keys.sorted(by: { Self.labels($0) < Self.labels($1) }) {
+                out += "sim_first_error_timestamp_seconds{\(Self.labels(s))} \(String(format: "%.3f", firstError[s] ?? 0))\n"
             }
             return out
         }

@@ -71,8 +71,8 @@ enum DeployBench {
             metadata: {labels: {app: web}}
             spec: {containers: [{name: web, image: "127.0.0.1:5000/shop/web:0.0.1"}]}
         """.write(toFile: directory + "/web.yaml", atomically: true, encoding: .utf8)
-        try run(["/usr/bin/kubectl", "--context", "staging", "apply", "-f", directory + "/web.yaml"], environment)
-        try run(kubectl + ["rollout", "status", "deployment/web", "--timeout=120s"], environment)
+        try command(["/usr/bin/kubectl", "--context", "staging", "apply", "-f", directory + "/web.yaml"], environment)
+        try command(kubectl + ["rollout", "status", "deployment/web", "--timeout=120s"], environment)
 
         try """
         set -e
@@ -110,16 +110,16 @@ enum DeployBench {
         var latencies: [Double] = []
         for round in 1...rounds {
             // Alternate which goes first, so neither always follows the other's settling pods.
-            let shell = { shellTimes.append(try timed { try run(["/bin/sh", directory + "/deploy.sh", "1.\(round).0"], environment) }) }
+            let shell = { shellTimes.append(try timed { try command(["/bin/sh", directory + "/deploy.sh", "1.\(round).0"], environment) }) }
             let version = "2.\(round).0"
             if round % 2 == 1 { try shell() }
             gantryTimes.append(try timed {
-                try run([gantry, "deploy", "staging", "--version", version, "--headless", "--file", directory + "/gantry.yaml"],
+                try command([gantry, "deploy", "staging", "--version", version, "--headless", "--file", directory + "/gantry.yaml"],
                         environment)
             })
             usleep(100_000)  // the subscriber's last events
             // Read the pods before the next rollout replaces them.
-            let pods = try run(kubectl + ["get", "pods", "-l", "app=web", "-o", "json"], environment)
+            let pods = try command(kubectl + ["get", "pods", "-l", "app=web", "-o", "json"], environment)
             if round % 2 == 0 { try shell() }
             let readyTimes = try readyTimes(podsJSON: pods, tag: version)
             let seen = arrivals.of(deploy: "staging-\(version)-\(round)")
@@ -159,7 +159,7 @@ enum DeployBench {
     }
 
     @discardableResult
-    private static func run(_ argv: [String], _ environment: [String: String]) throws -> String {
+    static func command(_ argv: [String], _ environment: [String: String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: argv[0])
         process.arguments = Array(argv.dropFirst())
@@ -184,7 +184,7 @@ enum DeployBench {
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
-    private static func median(_ values: [Double]) -> Double {
+    static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }

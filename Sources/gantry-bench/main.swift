@@ -13,7 +13,7 @@ func option(_ name: String, _ fallback: Int) -> Int {
 }
 
 /// The groups `--only` picks from, in the order they run.
-let groups = ["fold", "compose", "store", "output", "deploy", "console"]
+let groups = ["fold", "compose", "store", "instructions", "output", "deploy", "oncall", "scale", "console"]
 let usage = """
 usage: gantry-bench [--only GROUP[,GROUP...]] [options]
 
@@ -25,15 +25,29 @@ groups (all by default): \(groups.joined(separator: ", "))
   compose   console frame composition p99 at 80x24, 120x40, 200x60
   store     batched and durable append, cold replay, replay from a snapshot
                                                [--append N] [--replay N] (200000, 1000000)
+  instructions  instructions per event / frame for fold, compose, replay under valgrind
+            --tool=callgrind (stable under load)  [--valgrind PATH]
   output    executor memory under a flood of output      [--output-mb N] (1000)
   deploy    deploy wall time vs a shell script, pod-ready -> store latency, on gantry sim
                                                [--deploy-rounds N] [--deploy-replicas N] (15, 10)
+  oncall    detection (first bad response -> rollback) and restore (R in the console -> first
+            kubectl; -> traffic back) per strategy, on gantry sim   [--oncall-rounds N] (20)
+  scale     1k pods in 50 Deployments in 3 clusters, 10k past deploys: the console's first frame,
+            environment switch, history, RSS                      [--scale-deploys N] (10000)
   console   the real gantry binary on a pseudo-terminal   [--gantry PATH] [--key-samples N]
                                                [--lines-per-second N] [--idle-seconds S]
+Every figure is printed beside a baseline measured in the same run where one exists, and the run
+ends with a summary table (docs/PERFORMANCE.md keeps it) with the date, cores and load.
 --no-deploy and --no-console skip those groups (as before).
 """
 if arguments.contains("--help") || arguments.contains("-h") {
     print(usage)
+    exit(0)
+}
+// Under valgrind (the `instructions` group spawns these): one measured piece of work, nothing else.
+if let index = arguments.firstIndex(of: "--count-instructions"), index + 2 < arguments.count {
+    Instructions.work(arguments[index + 1], count: Int(arguments[index + 2]) ?? 0, setupOnly: arguments.contains("--setup-only"),
+                      path: arguments.firstIndex(of: "--path").map { arguments[$0 + 1] })
     exit(0)
 }
 let only: Set<String>? = {
@@ -69,9 +83,16 @@ let foldSeconds = Bench.best(3) {
     folded = state
 }
 precondition(folded.eventCount == foldCount)
+var plainCount = 0
+let plainSeconds = Bench.best(3) { plainCount = Baselines.plainFold(events) }
+precondition(plainCount == foldCount)
 let foldRate = Double(foldCount) / foldSeconds
 Bench.report("fold throughput (\(foldCount) events)", Bench.rate(foldCount, foldSeconds),
              target: ">= 5M events/s", met: foldRate >= 5e6)
+let foldRatio = plainSeconds / foldSeconds
+Bench.compare("fold vs a plain Swift fold", Bench.rate(foldCount, foldSeconds), baseline: Bench.rate(foldCount, plainSeconds),
+              ratio: foldRatio, ratioText: String(format: "%.0f%% of plain", foldRatio * 100), target: ">= 40% of plain",
+              met: foldRatio >= 0.4)
 }
 
 // MARK: - Console
@@ -94,6 +115,23 @@ if runs("store") { do {
     let batchedSeconds = Bench.best(1) { for chunk in batches { _ = try? store.append(chunk, expected: .any) } }
     Bench.report("append, batched 1000/append (\(appendCount))", Bench.rate(appendCount, batchedSeconds),
                  target: ">= 100k events/s", met: Double(appendCount) / batchedSeconds >= 100_000)
+    // The same rows inserted by SQLite alone, 1000 per transaction.
+    var numberedBatch: [Event] = []
+    var versions: [DeployID: Int64] = [:]
+    for (index, event) in batch.enumerated() {
+        let version = (versions[event.deploy] ?? 0) + 1
+        versions[event.deploy] = version
+        numberedBatch.append(event.numbered(seq: Int64(index + 1), streamVersion: version))
+    }
+    let rawRows = Baselines.rows(numberedBatch)
+    let rawSeconds = try Bench.best(1) {
+        try? FileManager.default.removeItem(atPath: directory + "/raw.sqlite")
+        try Baselines.rawInsert(directory + "/raw.sqlite", rows: rawRows, batch: 1000)
+    }
+    let appendRatio = rawSeconds / batchedSeconds
+    Bench.compare("append vs SQLite inserting the same rows", Bench.rate(appendCount, batchedSeconds),
+                  baseline: Bench.rate(appendCount, rawSeconds), ratio: appendRatio,
+                  ratioText: String(format: "%.0f%% of raw", appendRatio * 100), target: "(figure only)", met: true)
 
     // Durable: one decision per append, fsynced before it returns.
     let decisions = 2_000
@@ -123,6 +161,13 @@ if runs("store") { do {
     precondition(replayed.eventCount == replayCount, "replayed \(replayed.eventCount) of \(replayCount)")
     Bench.report("cold replay of \(replayCount) events (SQLite)", String(format: "%.2f s", replaySeconds),
                  target: "<= 2 s", met: replaySeconds <= 2)
+    var scanned = 0
+    let scanSeconds = try Bench.best(1) { scanned = try Baselines.rawScan(replayPath) }
+    precondition(scanned == replayCount)
+    let replayRatio = replaySeconds / scanSeconds
+    Bench.compare("cold replay vs a raw scan of the rows", String(format: "%.2f s", replaySeconds),
+                  baseline: String(format: "%.2f s", scanSeconds), ratio: replayRatio,
+                  ratioText: String(format: "%.1fx the scan", replayRatio), target: "<= 3x the scan", met: replayRatio <= 3)
 
     // From a snapshot: the state of the whole log is saved, then as many events as may pass
     // before a refresh (StateSnapshot.refreshAfter - 1) are appended; a new reader loads both.
@@ -151,6 +196,8 @@ if runs("store") { do {
     exit(1)
 } }
 
+if runs("instructions") { Instructions.run(directory: directory) }
+
 // MARK: - Executor
 if runs("output") { OutputBench.run(megabytes: option("--output-mb", 1000)) }
 if runs("deploy") {
@@ -164,6 +211,9 @@ if runs("deploy") {
 // MARK: - Live console: the real gantry binary (built beside this one) on a pseudo-terminal.
 // [--no-console] [--gantry PATH] [--key-samples N] [--lines-per-second N]
 // [--idle-seconds S] (or GANTRY_BENCH_IDLE_SECONDS; default 60)
+if runs("oncall") { await OnCallBench.run(rounds: option("--oncall-rounds", 20)) }
+if runs("scale") { ScaleBench.run(deploys: option("--scale-deploys", 10_000)) }
 if runs("console") {
     ConsoleBench.runFromCommandLine(arguments, directory: NSTemporaryDirectory() + "gantry-bench-console-\(getpid())")
 }
+Summary.print()

@@ -134,7 +134,7 @@ final class DeployEndToEndTests: XCTestCase {
         // The health check (3 good answers in a row) or the error rate, whichever sees it first.
         if result.stdout.contains("rollback requested: automatic (critical-metric)") {
             XCTAssertTrue(deploy.stages[0].reason.hasPrefix("error-rate "), deploy.stages[0].reason)
-            XCTAssertTrue(deploy.stages[0].reason.contains("> critical 5.0%"), deploy.stages[0].reason)
+            XCTAssertTrue(deploy.stages[0].reason.contains("> critical 5%"), deploy.stages[0].reason)
             XCTAssertEqual(deploy.metrics["error-rate"]?.level, .critical)
         } else {
             XCTAssertTrue(result.stdout.contains("rollback requested: automatic (failed-health)"), result.stdout)

@@ -1,0 +1,101 @@
+import Foundation
+import GantryConsole
+import GantryCore
+import GantryStore
+
+/// Instruction counts under `valgrind --tool=callgrind`: unlike times, they hold under load and
+/// across runs. Each figure is the count of a run doing the work minus the count of the same run
+/// doing only its setup (building the events, opening the store, rendering the first frame),
+/// divided by the events folded or frames composed.
+enum Instructions {
+    nonisolated(unsafe) static var sink = 0
+
+    /// (kind, how many, of what)
+    static let pieces: [(kind: String, count: Int, unit: String)] = [
+        ("fold", 200_000, "event"), ("compose", 40, "frame at 200x60"), ("replay", 100_000, "event"),
+    ]
+
+    /// The measured work, run by the child under valgrind.
+    static func work(_ kind: String, count: Int, setupOnly: Bool, path: String?) {
+        switch kind {
+        case "fold":
+            let events = Workload.numbered(count: count)
+            guard !setupOnly else { sink = events.count; return }
+            var state = GantryState()
+            for index in events.indices { Reducer.reduce(into: &state, events[index]) }
+            sink = state.eventCount
+        case "compose":
+            var model = SampleDeploys.model(.rollingBack)
+            model.ui.search = "scaled"
+            let size = TerminalSize(columns: 200, rows: 60)
+            var previous = ConsoleScreen.render(model, theme: .dark, size: size)
+            guard !setupOnly else { sink = previous.width; return }
+            for frame in 0..<count {
+                model.now = model.now.addingTimeInterval(1)
+                model.ui.focus = Panel.allCases[frame % Panel.allCases.count]
+                let buffer = ConsoleScreen.render(model, theme: .dark, size: size)
+                sink += buffer.diff(from: previous).count
+                previous = buffer
+            }
+        case "replay":
+            guard let path, let store = try? SQLiteEventStore(path: path, readOnly: true) else { exit(3) }
+            defer { store.close() }
+            guard !setupOnly else { sink = Int((try? store.lastSeq()) ?? 0); return }
+            var state = GantryState()
+            try? store.forEach(after: 0) { Reducer.reduce(into: &state, $0) }
+            sink = state.eventCount
+        default:
+            exit(2)
+        }
+    }
+
+    static func run(directory: String) {
+        let valgrind = arguments.firstIndex(of: "--valgrind").map { arguments[$0 + 1] } ?? "/usr/bin/valgrind"
+        guard FileManager.default.isExecutableFile(atPath: valgrind) else {
+            Bench.report("instruction counts", "valgrind missing", target: "apt-get install valgrind", met: false)
+            return
+        }
+        // The log the replay reads.
+        let path = directory + "/instructions.sqlite"
+        do {
+            let store = try SQLiteEventStore(path: path)
+            let all = Workload.pending(count: pieces.first { $0.kind == "replay" }!.count)
+            for start in stride(from: 0, to: all.count, by: 5000) {
+                _ = try store.append(Array(all[start..<min(start + 5000, all.count)]), expected: .any)
+            }
+            store.close()
+        } catch {
+            Bench.report("instruction counts", "no store: \(error)", target: "", met: false)
+            return
+        }
+        for piece in pieces {
+            let arguments = ["--count-instructions", piece.kind, String(piece.count), "--path", path]
+            guard let full = count(valgrind, arguments, directory: directory),
+                  let setup = count(valgrind, arguments + ["--setup-only"], directory: directory) else {
+                Bench.report("instructions, \(piece.kind)", "callgrind failed", target: "", met: false)
+                continue
+            }
+            let per = Double(full - setup) / Double(piece.count)
+            Bench.report("instructions per \(piece.unit), \(piece.kind)", String(format: "%.0f Ir", per),
+                         target: "(figure only: callgrind)", met: true)
+        }
+    }
+
+    /// The total instructions (Ir) of this program run with `arguments` under callgrind.
+    static func count(_ valgrind: String, _ arguments: [String], directory: String) -> Int? {
+        let output = directory + "/callgrind.\(UUID().uuidString).out"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: valgrind)
+        process.arguments = ["--tool=callgrind", "--callgrind-out-file=\(output)", CommandLine.arguments[0]] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let text = try? String(contentsOfFile: output, encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("summary:") || line.hasPrefix("totals:") {
+            if let value = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) { return value }
+        }
+        return nil
+    }
+}
