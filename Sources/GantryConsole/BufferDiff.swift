@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// A run of changed cells on one row: what the backend must write.
 public struct CellRun: Equatable, Sendable {
     public var x: Int
@@ -20,18 +26,28 @@ extension CellBuffer {
             }
         }
         var runs: [CellRun] = []
+        // Cells whose bytes are equal are equal (the common case: one compare, no String
+        // comparison); cells whose bytes differ are compared as values.
+        let size = MemoryLayout<Cell>.size
+        func same(_ index: Int) -> Bool {
+            cells.withUnsafeBufferPointer { new in
+                old.cells.withUnsafeBufferPointer { previous in
+                    memcmp(new.baseAddress! + index, previous.baseAddress! + index, size) == 0 || new[index] == previous[index]
+                }
+            }
+        }
         for row in 0..<height {
             let base = row * width
             var column = 0
             while column < width {
-                if cells[base + column] == old.cells[base + column] {
+                if same(base + column) {
                     column += 1
                     continue
                 }
                 var start = column
                 if cells[base + start].isContinuation, start > 0 { start -= 1 }
                 var end = column + 1
-                while end < width, cells[base + end] != old.cells[base + end] { end += 1 }
+                while end < width, !same(base + end) { end += 1 }
                 if end < width, cells[base + end].isContinuation { end += 1 }
                 if let last = runs.last, last.y == row, last.x + last.cells.count >= start {
                     let from = last.x + last.cells.count

@@ -29,12 +29,20 @@ public struct CellBuffer: Equatable, Sendable {
 
     // MARK: - Drawing
 
+    /// The printable ASCII characters as one-character strings, made once (a cell's text is
+    /// copied from here instead of built for every cell of every frame).
+    static let asciiGlyphs: [String] = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
+
     /// Fills `rect` (clipped) with `cell`.
     public mutating func fill(_ rect: Rect, with cell: Cell = .blank) {
         let x0 = max(0, rect.x), x1 = min(width, rect.maxX), y0 = max(0, rect.y), y1 = min(height, rect.maxY)
         guard x0 < x1, y0 < y1 else { return }
-        for row in y0..<y1 {
-            for column in x0..<x1 { cells[row * width + column] = cell }
+        let width = width
+        cells.withUnsafeMutableBufferPointer { cells in
+            for row in y0..<y1 {
+                let base = row * width
+                for column in x0..<x1 { cells[base + column] = cell }
+            }
         }
     }
 
@@ -55,15 +63,46 @@ public struct CellBuffer: Equatable, Sendable {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(width, maxWidth.map { x + max(0, $0) } ?? width)
         var column = x
-        // Fast path: printable ASCII needs no sanitizing, grapheme breaking or width lookup.
+        // Fast path: printable ASCII needs no sanitizing, grapheme breaking or width lookup. Only
+        // the run's two ends can cut a wide character in half: the cells between are all overwritten.
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
-            for byte in text.utf8 {
-                if column >= limit { break }
-                if column >= 0 {
-                    clearWide(at: column, row: y)
-                    cells[y * width + column] = Cell(String(UnicodeScalar(byte)), style: style)
+            let first = max(0, x)
+            let end = min(limit, x + text.utf8.count)
+            guard first < end else { return max(0, min(limit, x + text.utf8.count) - x) }
+            clearWide(at: first, row: y)
+            clearWide(at: end - 1, row: y)
+            let base = y * width
+            let glyphs = Self.asciiGlyphs
+            cells.withUnsafeMutableBufferPointer { cells in
+                for byte in text.utf8 {
+                    if column >= end { break }
+                    if column >= first { cells[base + column] = Cell(glyphs[Int(byte)], style: style) }
+                    column += 1
                 }
-                column += 1
+            }
+            return max(0, column - x)
+        }
+        // Second fast path: every scalar a one-column grapheme of its own (·, ─, ✓, ▁…█, →):
+        // no grapheme breaking, no width lookup per character.
+        if !asciiOnly, CharacterWidth.simpleCount(text) != nil {
+            let first = max(0, x)
+            var count = 0
+            for _ in text.unicodeScalars { count += 1 }
+            let end = min(limit, x + count)
+            guard first < end else { return max(0, end - x) }
+            clearWide(at: first, row: y)
+            clearWide(at: end - 1, row: y)
+            let base = y * width
+            let glyphs = Self.asciiGlyphs
+            cells.withUnsafeMutableBufferPointer { cells in
+                for scalar in text.unicodeScalars {
+                    if column >= end { break }
+                    if column >= first {
+                        let glyph = scalar.value < 0x80 ? glyphs[Int(scalar.value)] : String(Character(scalar))
+                        cells[base + column] = Cell(glyph, style: style)
+                    }
+                    column += 1
+                }
             }
             return max(0, column - x)
         }

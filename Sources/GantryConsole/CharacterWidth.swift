@@ -18,9 +18,38 @@ public enum CharacterWidth {
 
     /// Columns a string takes.
     public static func of(_ text: String) -> Int {
+        // Fast path: scalars that are each their own one-column grapheme (what Gantry draws
+        // nearly everywhere) need no grapheme breaking.
+        if let count = simpleCount(text) { return count }
         var total = 0
         for character in text { total += of(character) }
         return total
+    }
+
+    /// The number of scalars of `text` when each is a one-column grapheme of its own, else nil.
+    @inline(__always)
+    static func simpleCount(_ text: String) -> Int? {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.count }
+        var count = 0
+        for scalar in text.unicodeScalars {
+            guard isSimpleNarrow(scalar.value) else { return nil }
+            count += 1
+        }
+        return count
+    }
+
+    /// Whether `v` is printable, one column wide, and never joins a neighbour into one grapheme:
+    /// ASCII, Latin-1 and Latin Extended (before the combining marks), general punctuation,
+    /// arrows and technical symbols, box drawing, blocks, geometric shapes, dingbats — except
+    /// the wide ones among them. Controls, bidi marks, joiners and selectors are not.
+    @inline(__always)
+    public static func isSimpleNarrow(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x20...0x7E, 0xA0...0x2FF, 0x2010...0x2027, 0x2030...0x205E: return true
+        case 0x2070...0x209F, 0x20A0...0x20CF, 0x2100...0x218F: return true
+        case 0x2190...0x23FF, 0x2460...0x24FF, 0x2500...0x25FF, 0x2600...0x27BF, 0x27C0...0x2BFF: return !isWide(v)
+        default: return false
+        }
     }
 
     static func isZeroWidth(_ v: UInt32) -> Bool {

@@ -3,14 +3,32 @@ import GantryCore
 /// The whole console as a pure function: `render(model, theme, size) -> CellBuffer`.
 public enum ConsoleScreen {
     public static func render(_ live: ConsoleModel, theme: Theme, size: TerminalSize) -> CellBuffer {
+        var buffer = CellBuffer(width: size.columns, height: size.rows, asciiOnly: live.glyphs.isASCII,
+                                fill: Cell(" ", style: theme[.text]))
+        draw(live, theme: theme, size: size, into: &buffer)
+        return buffer
+    }
+
+    /// The same frame drawn into `buffer`, reused when it has the size and glyphs of this one
+    /// (the live loop keeps the frame before last for this: no allocation and no teardown of
+    /// 12000 cells a frame).
+    public static func render(_ live: ConsoleModel, theme: Theme, size: TerminalSize, reusing buffer: inout CellBuffer) {
+        let background = Cell(" ", style: theme[.text])
+        if buffer.width == size.columns, buffer.height == size.rows, buffer.asciiOnly == live.glyphs.isASCII {
+            buffer.fill(buffer.area, with: background)
+        } else {
+            buffer = CellBuffer(width: size.columns, height: size.rows, asciiOnly: live.glyphs.isASCII, fill: background)
+        }
+        draw(live, theme: theme, size: size, into: &buffer)
+    }
+
+    static func draw(_ live: ConsoleModel, theme: Theme, size: TerminalSize, into buffer: inout CellBuffer) {
         // In time travel every panel shows the state as of the chosen event.
         let model = live.shown
-        var buffer = CellBuffer(width: size.columns, height: size.rows, asciiOnly: model.glyphs.isASCII,
-                                fill: Cell(" ", style: theme[.text]))
         let layout = model.layout(size)
         if layout.isTooSmall {
             Overlays.drawTooSmall(&buffer, theme: theme)
-            return buffer
+            return
         }
         HeaderBar.draw(&buffer, layout.header, model: model, theme: theme)
         if case .history(let environment) = model.ui.view, model.ui.travel == nil {
@@ -40,7 +58,6 @@ public enum ConsoleScreen {
             Overlays.drawCommandLine(&buffer, prompt, at: layout.status, model: model, theme: theme)
         case .prompt(let prompt): Overlays.drawPrompt(&buffer, prompt, model: model, theme: theme)
         }
-        return buffer
     }
 }
 

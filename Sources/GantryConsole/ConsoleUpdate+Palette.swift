@@ -200,12 +200,8 @@ extension ConsoleUpdate {
                 return []
             }
             let chosen = gate ?? deploy.gateStatuses.first { !deploy.openedGates.contains($0.gate) }?.gate ?? ""
-            model.ui.overlay = .confirm(Confirmation(
-                action: .override(deploy: deploy.id, environment: environment, gate: chosen, reason: reason),
-                title: "Override gate \(chosen)",
-                lines: ["Force \(chosen) of \(deploy.version) open without its conditions?",
-                        "Reason: \(reason)", "It is marked OVERRODE in the audit trail, as \(model.actor)."],
-                confirmLabel: "Override"))
+            model.ui.overlay = .confirm(overrideConfirmation(deploy, environment: environment, gate: chosen, reason: reason,
+                                                             actor: model.actor))
         case "theme":
             guard let theme = arguments.first else {
                 refuse("theme needs a name: \(model.themeNames.joined(separator: ", "))", &model)

@@ -507,12 +507,7 @@ public enum ConsoleUpdate {
                 model.ui.overlay = .none
                 return []
             }
-            model.ui.overlay = .confirm(Confirmation(
-                action: .override(deploy: deploy.id, environment: environment, gate: gate, reason: text),
-                title: "Override gate \(gate)",
-                lines: ["Force \(gate) of \(deploy.version) open without its conditions?",
-                        "Reason: \(text)", "It is marked OVERRODE in the audit trail, as \(model.actor)."],
-                confirmLabel: "Override"))
+            model.ui.overlay = .confirm(overrideConfirmation(deploy, environment: environment, gate: gate, reason: text, actor: model.actor))
             return []
         case .deployVersion(let environment):
             if let problem = NameRules.versionProblem(text) {
@@ -547,6 +542,16 @@ public enum ConsoleUpdate {
         model.ui.item = 0
         return ask(.deploy(environment: environment, version: version, policy: policy, requires: model.requires[environment] ?? []),
                    model: &model)
+    }
+
+    /// The dialog that asks before forcing `gate` open (Cancel is the default).
+    static func overrideConfirmation(_ deploy: DeployState, environment: String, gate: String, reason: String,
+                                     actor: String) -> Confirmation {
+        Confirmation(action: .override(deploy: deploy.id, environment: environment, gate: gate, reason: reason),
+                     title: "Override gate \(gate)",
+                     lines: ["Force \(gate) of \(deploy.version) open without its conditions?",
+                             "Reason: \(reason)", "It is marked OVERRODE in the audit trail, as \(actor)."],
+                     confirmLabel: "Override")
     }
 
     static func applyConfirm(_ intent: Intent, confirmation: Confirmation, model: inout ConsoleModel) -> [ConsoleEffect] {

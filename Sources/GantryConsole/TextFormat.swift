@@ -26,6 +26,14 @@ public enum TextFormat {
     /// `text` cut to `columns` display columns, ending with `ellipsis` when cut.
     public static func fit(_ text: String, _ columns: Int, ellipsis: String = "…") -> String {
         guard columns > 0 else { return "" }
+        if let count = CharacterWidth.simpleCount(text) {
+            // One column per scalar: cut by scalars.
+            if count <= columns { return text }
+            let room = max(0, columns - CharacterWidth.of(ellipsis))
+            var result = String.UnicodeScalarView()
+            for scalar in text.unicodeScalars.prefix(room) { result.append(scalar) }
+            return String(result) + ellipsis
+        }
         if CharacterWidth.of(text) <= columns { return text }
         var result = ""
         var used = 0

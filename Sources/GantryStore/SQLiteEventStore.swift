@@ -235,33 +235,60 @@ public final class SQLiteEventStore: EventStore {
     public func forEach(after: Int64, _ body: (Event) throws -> Void) throws(StoreError) {
         // Chunks keep memory flat and never run `body` inside a database access; events are
         // moved out of the chunk, which spares a retain and release per field on the replay path.
+        // While `body` folds one chunk, the next is read and decoded on another thread (two
+        // buffers): reading and folding overlap on two cores.
         let chunkSize = 4096
-        let chunk = UnsafeMutablePointer<Event>.allocate(capacity: chunkSize)
-        defer { chunk.deallocate() }
-        var cursor = after
+        let buffers = (UnsafeMutablePointer<Event>.allocate(capacity: chunkSize),
+                       UnsafeMutablePointer<Event>.allocate(capacity: chunkSize))
+        defer {
+            buffers.0.deallocate()
+            buffers.1.deallocate()
+        }
+        var current = readChunk(after: after, into: buffers.0, size: chunkSize)
+        var chunk = buffers.0, spare = buffers.1
         while true {
-            var count = 0
-            var failure: StoreError?
-            do {
-                try reading(at: cursor + 1) { db in
-                    try EventRows.each(db.cachedStatement(sql: EventRows.afterSQL), arguments: [cursor, chunkSize]) {
-                        (chunk + count).initialize(to: $0)
-                        count += 1
-                    }
+            // Read ahead while this chunk is folded (only when it was full and whole).
+            let ahead = current.count == chunkSize && current.failure == nil
+            let next = ChunkBox()
+            let group = DispatchGroup()
+            if ahead {
+                let from = (chunk + current.count - 1).pointee.seq
+                let target = UnsafeMutableSendablePointer(spare)
+                DispatchQueue.global(qos: .userInitiated).async(group: group) { [self] in
+                    next.value = readChunk(after: from, into: target.pointer, size: chunkSize)
                 }
-            } catch {
-                failure = error  // deliver the events before the damaged one first
             }
-            for index in 0..<count {
+            for index in 0..<current.count {
                 let event = (chunk + index).move()
                 do { try body(event) } catch {
-                    (chunk + index + 1).deinitialize(count: count - index - 1)
+                    (chunk + index + 1).deinitialize(count: current.count - index - 1)
+                    group.wait()
+                    if let count = next.value?.count { spare.deinitialize(count: count) }
                     throw .io("while replaying event \(event.seq): \(error)")
                 }
-                cursor = event.seq
             }
-            if let failure { throw failure }
-            guard count == chunkSize else { return }
+            if let failure = current.failure { throw failure }
+            guard ahead else { return }
+            group.wait()
+            current = next.value ?? ChunkRead(count: 0, failure: .io("a read ahead did not finish"))
+            swap(&chunk, &spare)
+        }
+    }
+
+    /// Decodes up to `size` events after `after` into `chunk`; the failure that stopped it, if any,
+    /// comes after the events read before it.
+    private func readChunk(after: Int64, into chunk: UnsafeMutablePointer<Event>, size: Int) -> ChunkRead {
+        var count = 0
+        do {
+            try reading(at: after + 1) { db in
+                try EventRows.each(db.cachedStatement(sql: EventRows.afterSQL), arguments: [after, size]) {
+                    (chunk + count).initialize(to: $0)
+                    count += 1
+                }
+            }
+            return ChunkRead(count: count, failure: nil)
+        } catch {
+            return ChunkRead(count: count, failure: error)
         }
     }
 
@@ -295,4 +322,22 @@ public final class SQLiteEventStore: EventStore {
     func reading<T>(at seq: Int64 = 0, _ body: (Database) throws -> T) throws(StoreError) -> T {
         do { return try pool.read(body) } catch { throw StoreError.from(error, path: path, seq: seq) }
     }
+}
+
+/// One chunk read by `forEach`: how many events were decoded, and the failure that stopped it.
+struct ChunkRead {
+    var count: Int
+    var failure: StoreError?
+}
+
+/// The read-ahead's result, handed from the reading thread to the folding one (the group's
+/// wait orders the two).
+final class ChunkBox: @unchecked Sendable {
+    var value: ChunkRead?
+}
+
+/// A pointer handed to the reading thread; only one thread touches its memory at a time.
+struct UnsafeMutableSendablePointer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Event>
+    init(_ pointer: UnsafeMutablePointer<Event>) { self.pointer = pointer }
 }

@@ -40,13 +40,12 @@ enum Baselines {
 
     // MARK: - Compose
 
-    /// A plain fill of the same 200x60 cell buffer (every row written with one string), then
-    /// the same diff against the previous frame: the floor of drawing a frame.
-    static func plainFill(rows: [String], previous: CellBuffer, size: TerminalSize) -> CellBuffer {
-        var buffer = CellBuffer(width: size.columns, height: size.rows)
+    /// A plain fill of the same 200x60 cell buffer (blanked, then every row written with one
+    /// string), then the same diff against the previous frame: the floor of drawing a frame.
+    static func plainFill(rows: [String], into buffer: inout CellBuffer, previous: CellBuffer) {
+        buffer.fill(buffer.area, with: .blank)
         for (y, row) in rows.enumerated() { buffer.put(row, x: 0, y: y) }
         _ = buffer.diff(from: previous)
-        return buffer
     }
 
     // MARK: - Store

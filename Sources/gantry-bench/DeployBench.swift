@@ -184,6 +184,20 @@ enum DeployBench {
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
+    /// `gantry sim` with `scenario` (JSON) in `directory` (kubeconfig and endpoints file there),
+    /// started and waited for until it wrote its endpoints.
+    static func startSim(gantry: String, directory: String, scenario: String) throws -> Process {
+        try scenario.write(toFile: directory + "/scenario.json", atomically: true, encoding: .utf8)
+        let sim = Process()
+        sim.executableURL = URL(fileURLWithPath: gantry)
+        sim.arguments = ["sim", "--port", "0", "--kubeconfig", directory + "/kubeconfig", "--scenario", directory + "/scenario.json"]
+        sim.standardOutput = FileHandle.nullDevice
+        sim.standardError = FileHandle.nullDevice
+        try sim.run()
+        for _ in 0..<250 where !FileManager.default.fileExists(atPath: directory + "/sim-endpoints.json") { usleep(20_000) }
+        return sim
+    }
+
     static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2

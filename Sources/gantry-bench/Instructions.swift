@@ -30,12 +30,13 @@ enum Instructions {
             let size = TerminalSize(columns: 200, rows: 60)
             var previous = ConsoleScreen.render(model, theme: .dark, size: size)
             guard !setupOnly else { sink = previous.width; return }
+            var spare = previous
             for frame in 0..<count {
                 model.now = model.now.addingTimeInterval(1)
                 model.ui.focus = Panel.allCases[frame % Panel.allCases.count]
-                let buffer = ConsoleScreen.render(model, theme: .dark, size: size)
-                sink += buffer.diff(from: previous).count
-                previous = buffer
+                ConsoleScreen.render(model, theme: .dark, size: size, reusing: &spare)
+                sink += spare.diff(from: previous).count
+                swap(&spare, &previous)
             }
         case "replay":
             guard let path, let store = try? SQLiteEventStore(path: path, readOnly: true) else { exit(3) }

@@ -193,19 +193,12 @@ enum OnCallBench {
         let path = directory + "/bin:" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
         let environment = ["KUBECONFIG": directory + "/kubeconfig", "KUBECACHEDIR": directory + "/kube-cache",
                            "GANTRY_ACTOR": "oncall", "PATH": path]
-        try #"{"namespaces": ["web"], "timing": {"scheduleSeconds": 0.05, "startSeconds": 0.1, "readySeconds": 0.3, "terminateSeconds": 0.1}}"#
-            .write(toFile: directory + "/scenario.json", atomically: true, encoding: .utf8)
-        let sim = Process()
-        sim.executableURL = URL(fileURLWithPath: gantry)
-        sim.arguments = ["sim", "--port", "0", "--kubeconfig", directory + "/kubeconfig", "--scenario", directory + "/scenario.json"]
-        sim.standardOutput = FileHandle.nullDevice
-        sim.standardError = FileHandle.nullDevice
-        try sim.run()
+        let sim = try DeployBench.startSim(gantry: gantry, directory: directory, scenario:
+            #"{"namespaces": ["web"], "timing": {"scheduleSeconds": 0.05, "startSeconds": 0.1, "readySeconds": 0.3, "terminateSeconds": 0.1}}"#)
         func endpoints() -> [String: Any]? {
             FileManager.default.contents(atPath: directory + "/sim-endpoints.json")
                 .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
         }
-        for _ in 0..<250 where endpoints() == nil { usleep(20_000) }
         let kubectl = ["/usr/bin/kubectl", "--context", "prod"]
         func apply(_ manifest: String) throws {
             let file = directory + "/manifest-\(UUID().uuidString).yaml"

@@ -30,16 +30,9 @@ enum ScaleBench {
         }
         let environment = ["KUBECONFIG": directory + "/kubeconfig", "KUBECACHEDIR": directory + "/kube-cache",
                            "GANTRY_ACTOR": "bench"]
-        try #"{"clusters": ["dev", "staging", "prod"], "namespaces": ["web", "shop"], "timing": {"scheduleSeconds": 0.05, "startSeconds": 0.05, "readySeconds": 0.1}}"#
-            .write(toFile: directory + "/scenario.json", atomically: true, encoding: .utf8)
-        let sim = Process()
-        sim.executableURL = URL(fileURLWithPath: gantry)
-        sim.arguments = ["sim", "--port", "0", "--kubeconfig", directory + "/kubeconfig", "--scenario", directory + "/scenario.json"]
-        sim.standardOutput = FileHandle.nullDevice
-        sim.standardError = FileHandle.nullDevice
-        try sim.run()
+        let sim = try DeployBench.startSim(gantry: gantry, directory: directory, scenario:
+            #"{"clusters": ["dev", "staging", "prod"], "namespaces": ["web", "shop"], "timing": {"scheduleSeconds": 0.05, "startSeconds": 0.05, "readySeconds": 0.1}}"#)
         defer { sim.terminate(); sim.waitUntilExit() }
-        for _ in 0..<250 where !FileManager.default.fileExists(atPath: directory + "/sim-endpoints.json") { usleep(20_000) }
 
         // 50 Deployments, 1000 pods: `web` (20 pods) in each cluster, 47 others of 20 pods
         // (the last 20 + 0: 3 x 20 + 47 x 20 = 1000), spread over the clusters.

@@ -109,15 +109,23 @@ enum ConsoleLoop {
         if let replay = setup.replay { openTravel(replay) }
 
         var lastFrame: CellBuffer?
+        // The frame before last, drawn over again (no allocation per frame).
+        var spare = CellBuffer(width: 0, height: 0)
         var pacer = FramePacer()
         var inputReady = true
         var moreInput = false
         func draw(_ size: TerminalSize) {
             model.now = Date()
-            let frame = ConsoleScreen.render(model, theme: theme, size: size)
-            if frame != lastFrame {
-                terminal.present(frame)
-                lastFrame = frame
+            ConsoleScreen.render(model, theme: theme, size: size, reusing: &spare)
+            if spare != lastFrame {
+                terminal.present(spare)
+                if let previous = lastFrame {
+                    lastFrame = spare
+                    spare = previous
+                } else {
+                    lastFrame = spare
+                    spare = CellBuffer(width: 0, height: 0)
+                }
             }
             pacer.drew(at: DispatchTime.now().uptimeNanoseconds)
         }

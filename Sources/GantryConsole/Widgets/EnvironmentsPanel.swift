@@ -46,15 +46,15 @@ public enum EnvironmentsPanel {
     /// What an environment's headline says: the icon and words of its deploy in progress (its
     /// own, or another environment's that changed it on the way), else of its newest deploy's
     /// outcome, else of its drift.
-    public static func headline(_ name: String, model: ConsoleModel) -> (icon: String, text: String, role: ThemeRole) {
+    public static func headline(_ name: String, model: ConsoleModel) -> (icon: String, text: String, role: ThemeRole, words: String) {
         let glyphs = model.glyphs
         let env = model.state.environments[name]
-        if let drift = env?.drift, !drift.isEmpty { return (glyphs.failed, "drift", .critical) }
+        if let drift = env?.drift, !drift.isEmpty { return (glyphs.failed, "drift", .critical, "drift") }
         var latest = model.state.latestDeploy(in: name)
         if let by = env?.liveBy, let other = model.state.deploys[by], other.environment != name, !other.status.isFinished {
             latest = other
         }
-        guard let deploy = latest else { return (glyphs.pending, "no deploy yet", .muted) }
+        guard let deploy = latest else { return (glyphs.pending, "no deploy yet", .muted, "no deploy yet") }
         var (icon, role) = statusIcon(deploy.status, glyphs: glyphs)
         var word = deploy.status.rawValue
         if deploy.status == .rolledBack, let rollback = deploy.rollback {
@@ -67,14 +67,15 @@ public enum EnvironmentsPanel {
             }
         }
         if !deploy.status.isFinished {
-            var text = "\(deploy.version) \(word)"
-            if deploy.environment != name { text += " (\(deploy.environment)'s)" }
+            var words = "\(deploy.version) \(word)"
+            if deploy.environment != name { words += " (\(deploy.environment)'s)" }
+            var text = words
             if let running = deploy.stages.last(where: { $0.status == .running }), let progress = running.progress {
                 text += " " + glyphs.separator + " " + PipelinePanel.progressText(progress)
             }
-            return (icon, text, role)
+            return (icon, text, role, words)
         }
-        return (icon, "\(deploy.version) \(word)", role)
+        return (icon, "\(deploy.version) \(word)", role, "\(deploy.version) \(word)")
     }
 
     /// `live 1.9.0 · 3h · 5/5 ready`.
@@ -133,9 +134,8 @@ public enum EnvironmentsPanel {
         let head = headline(name, model: model)
         var status = head.icon + " " + head.text
         // Progress goes before the words when the card is narrow.
-        if CharacterWidth.of(status) > rect.width - CharacterWidth.of(name) - 5,
-           let cut = status.range(of: " " + glyphs.separator + " ") {
-            status = String(status[..<cut.lowerBound])
+        if CharacterWidth.of(status) > rect.width - CharacterWidth.of(name) - 5 {
+            status = head.icon + " " + head.words
         }
         let nameWidth = min(CharacterWidth.of(name), max(4, rect.width - 4 - CharacterWidth.of(head.icon)))
         x += buffer.put(TextFormat.fit(name, nameWidth, ellipsis: glyphs.ellipsis), x: x, y: rect.y, style: base)

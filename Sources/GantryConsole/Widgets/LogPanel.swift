@@ -42,7 +42,37 @@ public enum LogPanel {
     public static func matches(_ lines: [Line], query: String) -> [Int] {
         guard !query.isEmpty else { return [] }
         let needle = query.lowercased()
+        // An ASCII query is compared byte by byte (no lowercased copy of every line every frame).
+        if needle.utf8.allSatisfy({ $0 < 0x80 }) {
+            let bytes = Array(needle.utf8)
+            return lines.indices.filter { containsASCII(lines[$0].text, bytes) }
+        }
         return lines.indices.filter { lines[$0].text.lowercased().contains(needle) }
+    }
+
+    /// Whether `text` contains `needle` (lowercase ASCII bytes), ignoring ASCII case.
+    static func containsASCII(_ text: String, _ needle: [UInt8]) -> Bool {
+        var text = text
+        return text.withUTF8 { haystack in
+            guard haystack.count >= needle.count, let first = needle.first else { return needle.isEmpty }
+            var start = 0
+            while start <= haystack.count - needle.count {
+                var byte = haystack[start]
+                if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+                if byte == first {
+                    var index = 1
+                    while index < needle.count {
+                        var other = haystack[start + index]
+                        if other >= 0x41 && other <= 0x5A { other |= 0x20 }
+                        if other != needle[index] { break }
+                        index += 1
+                    }
+                    if index == needle.count { return true }
+                }
+                start += 1
+            }
+            return false
+        }
     }
 
     public static func title(_ model: ConsoleModel, lines: [Line]) -> String {
@@ -90,7 +120,9 @@ public enum LogPanel {
             let y = inner.y + row
             let shown = TextFormat.fit(SafeText.sanitize(line.text), inner.width - 1, ellipsis: glyphs.ellipsis)
             buffer.put(shown, x: inner.x + 1, y: y, style: theme[line.role])
-            if !query.isEmpty { highlight(&buffer, shown, query: query, x: inner.x + 1, y: y, style: theme[.searchHit]) }
+            if !query.isEmpty, !model.ui.search.isEmpty {
+                highlight(&buffer, shown, query: query, x: inner.x + 1, y: y, style: theme[.searchHit])
+            }
         }
     }
 

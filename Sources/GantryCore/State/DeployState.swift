@@ -67,8 +67,8 @@ public struct RollbackState: Sendable, Equatable, Codable {
     public var isAutomatic: Bool { reason.hasPrefix(Self.automaticPrefix) }
     /// The reason without `automatic (TRIGGER): `: what went wrong, in words.
     public var cause: String {
-        guard isAutomatic, let colon = reason.range(of: "): ") else { return reason }
-        return String(reason[colon.upperBound...])
+        guard isAutomatic, let close = reason.firstIndex(of: ")"), reason[close...].hasPrefix("): ") else { return reason }
+        return String(reason[reason.index(close, offsetBy: 3)...])
     }
     /// How the executor's reasons start: `automatic (critical-metric): …`.
     public static let automaticPrefix = "automatic"

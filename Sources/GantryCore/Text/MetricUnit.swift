@@ -32,11 +32,19 @@ public enum MetricUnit: String, Sendable, Equatable, Codable, CaseIterable {
 
     /// `value` with at most `decimals` decimals, trailing zeros dropped (`15`, `4.1`, `0.25`).
     static func trim(_ value: Double, decimals: Int) -> String {
-        var text = String(format: "%.\(decimals)f", value)
-        if text.contains(".") {
-            while text.hasSuffix("0") { text.removeLast() }
-            if text.hasSuffix(".") { text.removeLast() }
+        // Integer arithmetic, not String(format:): this runs for every metric of every frame.
+        var scale: Int64 = 1
+        for _ in 0..<max(0, decimals) { scale *= 10 }
+        guard abs(value) < 1e15 / Double(scale) else { return String(value) }
+        let scaled = Int64((abs(value) * Double(scale)).rounded())
+        var whole = String(scaled / scale)
+        let fraction = scaled % scale
+        if fraction != 0 {
+            var digits = String(fraction)
+            digits = String(repeating: "0", count: max(0, decimals - digits.count)) + digits
+            while digits.hasSuffix("0") { digits.removeLast() }
+            whole += "." + digits
         }
-        return text == "-0" ? "0" : text
+        return value < 0 && (scaled != 0) ? "-" + whole : whole
     }
 }
