@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "GantryStore", dependencies: [
             "GantryCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            // The C API itself, for reading columns in place on the replay path.
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "GantryExecutor", dependencies: [

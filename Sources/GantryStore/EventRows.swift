@@ -1,6 +1,7 @@
 import Foundation
 import GantryCore
 import GRDB
+import GRDBSQLite
 
 /// A row that failed its checksum or did not decode.
 struct RowFault: Error {
@@ -61,54 +62,66 @@ enum EventRows {
     static func each(_ statement: Statement, arguments: StatementArguments, _ body: (consuming Event) -> Void) throws {
         let rows = try Row.fetchCursor(statement, arguments: arguments)
         let raw = statement.sqliteStatement
-        while let row = try rows.next() { body(try decode(row, raw)) }
+        var texts = TextCache()
+        while try rows.next() != nil { body(try decode(raw, &texts)) }
+    }
+
+    /// Consecutive rows mostly share their stream and actor: the previous row's strings are
+    /// reused when the bytes are the same (no allocation for a deploy id per row).
+    struct TextCache {
+        var stream = Entry()
+        var actor = Entry()
+
+        struct Entry {
+            var bytes: [UInt8] = []
+            var value = ""
+
+            mutating func text(_ raw: SQLiteStatement, _ index: CInt, seq: Int64) throws -> String {
+                guard sqlite3_column_type(raw, index) == SQLITE_TEXT else {
+                    throw RowFault(seq: seq, detail: "column \(index) is not text")
+                }
+                let count = Int(sqlite3_column_bytes(raw, index))
+                guard let pointer = sqlite3_column_text(raw, index) else { return "" }
+                let fresh = UnsafeBufferPointer(start: pointer, count: count)
+                if fresh.elementsEqual(bytes) { return value }
+                bytes = Array(fresh)
+                value = String(decoding: fresh, as: UTF8.self)
+                return value
+            }
+        }
     }
 
     /// Decodes the current row of `columns`, verifying its checksum.
     ///
     /// Numbers are read straight from the statement (a NULL reads as 0, which the checksum
     /// then rejects); text is type-checked; the payload blob is read in place.
-    static func decode(_ row: Row, _ raw: SQLiteStatement) throws -> Event {
+    static func decode(_ raw: SQLiteStatement, _ texts: inout TextCache) throws -> Event {
         let seq = Int64(sqliteStatement: raw, index: 0)
-        let stream = try text(raw, 1, seq: seq)
+        let stream = try texts.stream.text(raw, 1, seq: seq)
         let version = Int64(sqliteStatement: raw, index: 2)
         let kindValue = Int64(sqliteStatement: raw, index: 3)
         let schemaValue = Int64(sqliteStatement: raw, index: 4)
         let time = Double(sqliteStatement: raw, index: 5)
-        let actor = try text(raw, 6, seq: seq)
+        let actor = try texts.actor.text(raw, 6, seq: seq)
         let crc = Int64(sqliteStatement: raw, index: 8)
         guard let kind = UInt16(exactly: kindValue), let schema = UInt16(exactly: schemaValue) else {
             throw RowFault(seq: seq, detail: "kind \(kindValue) or schema \(schemaValue) out of range")
         }
+        // The blob in place (sqlite3_column_blob), valid until the statement steps again.
+        let length = Int(sqlite3_column_bytes(raw, 7))
+        let bytes = UnsafeRawBufferPointer(start: length > 0 ? sqlite3_column_blob(raw, 7) : nil, count: length)
+        let expected = checksum(seq: seq, streamVersion: version, kind: kind, schema: schema,
+                                time: time, stream: stream, actor: actor, payload: bytes)
+        guard Int64(expected) == crc else {
+            throw RowFault(seq: seq, detail: "checksum mismatch (stored \(crc), computed \(expected))")
+        }
         let payload: EventPayload
         do {
-            payload = try row.withUnsafeData(atIndex: 7) { data -> EventPayload in
-                try (data ?? Data()).withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws -> EventPayload in
-                    let expected = checksum(seq: seq, streamVersion: version, kind: kind, schema: schema,
-                                            time: time, stream: stream, actor: actor, payload: bytes)
-                    guard Int64(expected) == crc else {
-                        throw RowFault(seq: seq, detail: "checksum mismatch (stored \(crc), computed \(expected))")
-                    }
-                    do {
-                        return try EventCodec.decode(kind: kind, schema: schema, bytes: bytes)
-                    } catch {
-                        throw RowFault(seq: seq, detail: "\(error)")
-                    }
-                }
-            }
-        } catch let fault as RowFault {
-            throw fault
+            payload = try EventCodec.decode(kind: kind, schema: schema, bytes: bytes)
         } catch {
-            throw RowFault(seq: seq, detail: "unreadable payload: \(error)")
+            throw RowFault(seq: seq, detail: "\(error)")
         }
         return Event(seq: seq, streamVersion: version, time: Date(timeIntervalSince1970: time), actor: actor,
                      deploy: DeployID(stream), schemaVersion: schema, payload: payload)
-    }
-
-    private static func text(_ raw: SQLiteStatement, _ index: CInt, seq: Int64) throws -> String {
-        guard case .string(let value) = DatabaseValue(sqliteStatement: raw, index: index).storage else {
-            throw RowFault(seq: seq, detail: "column \(index) is not text")
-        }
-        return value
     }
 }

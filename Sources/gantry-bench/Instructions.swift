@@ -69,10 +69,20 @@ enum Instructions {
             Bench.report("instruction counts", "no store: \(error)", target: "", met: false)
             return
         }
+        // valgrind cannot read the release build's DWARF; a copy without debug information runs.
+        let binary = directory + "/gantry-bench-stripped"
+        try? FileManager.default.removeItem(atPath: binary)
+        do {
+            try FileManager.default.copyItem(atPath: CommandLine.arguments[0], toPath: binary)
+            try DeployBench.command(["/usr/bin/strip", "--strip-debug", binary], [:])
+        } catch {
+            Bench.report("instruction counts", "no stripped copy: \(error)", target: "binutils' strip", met: false)
+            return
+        }
         for piece in pieces {
             let arguments = ["--count-instructions", piece.kind, String(piece.count), "--path", path]
-            guard let full = count(valgrind, arguments, directory: directory),
-                  let setup = count(valgrind, arguments + ["--setup-only"], directory: directory) else {
+            guard let full = count(valgrind, binary, arguments, directory: directory),
+                  let setup = count(valgrind, binary, arguments + ["--setup-only"], directory: directory) else {
                 Bench.report("instructions, \(piece.kind)", "callgrind failed", target: "", met: false)
                 continue
             }
@@ -83,12 +93,12 @@ enum Instructions {
     }
 
     /// The total instructions (Ir) of this program run with `arguments` under callgrind.
-    static func count(_ valgrind: String, _ arguments: [String], directory: String) -> Int? {
+    static func count(_ valgrind: String, _ binary: String, _ arguments: [String], directory: String) -> Int? {
         let output = directory + "/callgrind.\(UUID().uuidString).out"
         defer { try? FileManager.default.removeItem(atPath: output) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: valgrind)
-        process.arguments = ["--tool=callgrind", "--callgrind-out-file=\(output)", CommandLine.arguments[0]] + arguments
+        process.arguments = ["--tool=callgrind", "--callgrind-out-file=\(output)", binary] + arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         do { try process.run() } catch { return nil }
