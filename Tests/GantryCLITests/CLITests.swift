@@ -41,17 +41,22 @@ final class CLITests: XCTestCase {
         let help = try BuiltBinary.run("gantry-bench", ["--help"])
         XCTAssertEqual(help.status, 0, help.stderr)
         XCTAssertTrue(help.stdout.hasPrefix("usage: gantry-bench [--only GROUP[,GROUP...]] [options]\n"), help.stdout)
-        for group in ["fold", "compose", "store", "output", "deploy", "console"] {
+        for group in ["fold", "compose", "store", "instructions", "output", "deploy", "oncall", "scale", "console"] {
             XCTAssertTrue(help.stdout.contains("\n  \(group) "), "help lacks \(group):\n\(help.stdout)")
         }
         XCTAssertFalse(help.stdout.contains("gantry-bench ("), "--help runs no benchmark")
         let wrong = try BuiltBinary.run("gantry-bench", ["--only", "fold,speed"])
         XCTAssertEqual(wrong.status, 2)
-        XCTAssertEqual(wrong.stderr, "error: no group 'speed'; groups: fold, compose, store, output, deploy, console\n")
+        XCTAssertEqual(wrong.stderr,
+                       "error: no group 'speed'; groups: fold, compose, store, instructions, output, deploy, oncall, scale, console\n")
         let fold = try BuiltBinary.run("gantry-bench", ["--only", "fold", "--events", "20000"])
         XCTAssertEqual(fold.status, 0, fold.stderr)
         XCTAssertTrue(fold.stdout.contains("fold throughput (20000 events)"), fold.stdout)
+        XCTAssertTrue(fold.stdout.contains("fold vs a plain Swift fold"), fold.stdout)
         XCTAssertFalse(fold.stdout.contains("append") || fold.stdout.contains("compose"), fold.stdout)
+        // The run ends with the summary table, with the machine.
+        XCTAssertTrue(fold.stdout.contains("| figure | value | baseline (same run) | ratio | target | |"), fold.stdout)
+        XCTAssertTrue(fold.stdout.contains("cores · load "), fold.stdout)
     }
 
     /// A 0-byte store file is a log that lost its contents, or a stray file: every command, reader
