@@ -45,8 +45,21 @@ enum Instructions {
             var state = GantryState()
             try? store.forEach(after: 0) { Reducer.reduce(into: &state, $0) }
             sink = state.eventCount
+        case "prepare":
+            // The log the replay reads (also for a `--count-instructions replay` of another build).
+            guard let path else { exit(3) }
+            do { try prepareStore(path, count: count) } catch { exit(4) }
         default:
             exit(2)
+        }
+    }
+
+    static func prepareStore(_ path: String, count: Int) throws {
+        let store = try SQLiteEventStore(path: path)
+        defer { store.close() }
+        let all = Workload.pending(count: count)
+        for start in stride(from: 0, to: all.count, by: 5000) {
+            _ = try store.append(Array(all[start..<min(start + 5000, all.count)]), expected: .any)
         }
     }
 
@@ -59,12 +72,7 @@ enum Instructions {
         // The log the replay reads.
         let path = directory + "/instructions.sqlite"
         do {
-            let store = try SQLiteEventStore(path: path)
-            let all = Workload.pending(count: pieces.first { $0.kind == "replay" }!.count)
-            for start in stride(from: 0, to: all.count, by: 5000) {
-                _ = try store.append(Array(all[start..<min(start + 5000, all.count)]), expected: .any)
-            }
-            store.close()
+            try prepareStore(path, count: pieces.first { $0.kind == "replay" }!.count)
         } catch {
             Bench.report("instruction counts", "no store: \(error)", target: "", met: false)
             return
@@ -99,6 +107,10 @@ enum Instructions {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: valgrind)
         process.arguments = ["--tool=callgrind", "--callgrind-out-file=\(output)", binary] + arguments
+        // The same hash seed every run: dictionary work (and so the count) does not vary.
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFT_DETERMINISTIC_HASHING"] = "1"
+        process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         do { try process.run() } catch { return nil }
