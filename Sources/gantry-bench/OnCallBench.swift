@@ -122,6 +122,7 @@ enum OnCallBench {
                     usleep(20_000)
                 }
             } else {
+                _ = try? waitFinished(store: store, timeout: 30)
                 try setup.gantryRun(["deploy", "production", "--version", next, "--headless"], file: restore)
             }
             let before = try readBack(strategy, setup: setup)
@@ -303,7 +304,10 @@ enum OnCallBench {
             let store = try SQLiteEventStore(path: path, readOnly: true)
             let state = try StateSnapshot.state(of: store)
             store.close()
-            if !state.deploys.contains(where: { !$0.status.isFinished }) { return true }
+            // Finished, and the executor's lease released (a deploy asked for before that is refused).
+            let now = Date()
+            if !state.deploys.contains(where: { !$0.status.isFinished }),
+               state.environments.values.allSatisfy({ $0.lease.map { $0.expires < now } ?? true }) { return true }
             usleep(50_000)
         }
         return false
