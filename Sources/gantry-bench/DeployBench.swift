@@ -168,12 +168,18 @@ enum DeployBench {
         process.environment = variables
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        // Errors go to a file (a second pipe could fill while stdout is read).
+        let errors = NSTemporaryDirectory() + "gantry-bench-stderr-\(UUID().uuidString)"
+        _ = FileManager.default.createFile(atPath: errors, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: errors) }
+        process.standardError = FileHandle(forWritingAtPath: errors)
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw Failure(description: "`\(argv.joined(separator: " "))` exited with \(process.terminationStatus)")
+            let text = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
+            let said = (text + String(decoding: data, as: UTF8.self)).split(separator: "\n").suffix(2).joined(separator: " / ")
+            throw Failure(description: "`\(argv.joined(separator: " "))` exited with \(process.terminationStatus): \(said)")
         }
         return String(decoding: data, as: UTF8.self)
     }

@@ -22,7 +22,8 @@ enum OnCallBench {
     enum Strategy: String, CaseIterable { case rolling, blueGreen = "blue-green", canary }
 
     static func run(rounds: Int) async {
-        for strategy in Strategy.allCases {
+        let only = ProcessInfo.processInfo.environment["GANTRY_BENCH_STRATEGY"]
+        for strategy in Strategy.allCases where only == nil || only == strategy.rawValue {
             do {
                 try measure(strategy, rounds: rounds)
             } catch {

@@ -217,6 +217,55 @@ final class ViewScreenTests: XCTestCase {
         XCTAssertEqual(other.ui.view, .history(environment: "staging"))
     }
 
+    func testPaletteAt200x60() {
+        var model = SampleDeploys.model(.canary)
+        _ = ConsoleUpdate.handle(.character(":"), model: &model, size: .large)
+        for character in "dep" { _ = ConsoleUpdate.handle(.character(character), model: &model, size: .large) }
+        _ = ConsoleUpdate.handle(.tab, model: &model, size: .large)
+        XCTAssertEqual(Array(render(model, .large).lines[57...59]), [
+            " deploy [ENV] VERSION  staging  production  2.1.0  2.0.0",
+            " :deploy _",
+            " enter run  tab complete  esc cancel",
+        ])
+    }
+
+    // MARK: - Approval
+
+    /// `a`: what is approved, with Cancel focused, at both sizes.
+    func testApprovalDialogAt80x24And200x60() {
+        var small = SampleDeploys.model(.gated, actor: "carol")
+        _ = ConsoleUpdate.handle(.character("a"), model: &small, size: .small)
+        XCTAssertEqual(Array(render(small).lines[6...16]), [
+            "│       ┌ Approve 2.1.0 to production ─────────────────────────────────┐       │",
+            "│       │                                                              │       │",
+            "└───────│  Approve 2.1.0 to production (canary) as carol?              │───────┘",
+            "┌ Checkl│  Requested by alice 3m ago.                                  │───────┐",
+            "│▶[✓] te│  Checklist: 3/4 done; not yet: rollback-plan.                │1% c5% │",
+            "│ [✓] re│  2.1.0 is verified on staging.                               │s      │",
+            "│ [✓] ba│  Approvals for production: 1 of 2 (bob).                     │ c1    │",
+            "│ [ ] ro│                                                              │       │",
+            "└───────│                   [ Cancel ]   [ Approve ]                   │───────┘",
+            "┌ Log · │                                                              │───────┐",
+            "│ $ ./sc└──────────────────────────────────────────────────────────────┘       │",
+        ])
+        var large = SampleDeploys.model(.gated, actor: "carol")
+        _ = ConsoleUpdate.handle(.character("a"), model: &large, size: .large)
+        let lines = render(large, .large).lines[24...34]
+        XCTAssertEqual(lines.map { String(Array($0).dropFirst(68).prefix(64)) }, [
+            "┌ Approve 2.1.0 to production ─────────────────────────────────┐",
+            "│                                                              │",
+            "│  Approve 2.1.0 to production (canary) as carol?              │",
+            "│  Requested by alice 3m ago.                                  │",
+            "│  Checklist: 3/4 done; not yet: rollback-plan.                │",
+            "│  2.1.0 is verified on staging.                               │",
+            "│  Approvals for production: 1 of 2 (bob).                     │",
+            "│                                                              │",
+            "│                   [ Cancel ]   [ Approve ]                   │",
+            "│                                                              │",
+            "└──────────────────────────────────────────────────────────────┘",
+        ])
+    }
+
     // MARK: - Cards
 
     func testEnvironmentCardsAt200x60() {
