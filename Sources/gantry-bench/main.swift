@@ -32,6 +32,7 @@ groups (all by default): \(groups.joined(separator: ", "))
                                                [--deploy-rounds N] [--deploy-replicas N] (15, 10)
   oncall    detection (first bad response -> rollback) and restore (R in the console -> first
             kubectl; -> traffic back) per strategy, on gantry sim   [--oncall-rounds N] (20)
+            (GANTRY_BENCH_STRATEGY=rolling|blue-green|canary: that one only)
   scale     1k pods in 50 Deployments in 3 clusters, 10k past deploys: the console's first frame,
             environment switch, history, RSS                      [--scale-deploys N] (10000)
   console   the real gantry binary on a pseudo-terminal   [--gantry PATH] [--key-samples N]

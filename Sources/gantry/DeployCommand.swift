@@ -100,7 +100,20 @@ struct RunOptions: ParsableArguments {
         let executor = Executor(store: store, pipeline: pipeline,
                                 settings: ExecutorSettings(sampleInterval: sampleInterval, gateTimeout: gateTimeout,
                                                            prometheusURL: prometheus, workingDirectory: directory))
-        let task = Task { await executor.run(id) }
+        let task = Task { () -> DeployStatus in
+            let status = await executor.run(id)
+            guard let other = executor.steppedAsideFor, !Task.isCancelled else { return status }
+            // Another executor (a `gantry agent`) runs it: follow its events to the end.
+            if !json { print("deploy \(id) is run by \(other): following it") }
+            while !Task.isCancelled {
+                if let state = try? StateSnapshot.state(of: store), let deploy = state.deploys[id],
+                   deploy.status.isFinished, deploy.rollback.map({ $0.succeeded != nil }) ?? true {
+                    return deploy.status
+                }
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+            return (try? StateSnapshot.state(of: store))?.deploys[id]?.status ?? status
+        }
         let interrupt = InterruptHandler { task.cancel() }
         let status = await task.value
         withExtendedLifetime(interrupt) {}

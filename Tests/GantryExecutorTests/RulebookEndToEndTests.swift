@@ -65,6 +65,40 @@ final class RulebookEndToEndTests: XCTestCase {
         try world.assertStatusIsTheCluster(["staging": .init(context: "staging")], "after 20 racing pairs")
     }
 
+    /// With `gantry agent` running, `gantry deploy --headless` races it for the same request:
+    /// whichever executor loses steps aside without a word in the deploy's log, and the headless
+    /// command follows the deploy to its end and exits with its outcome, 10 times in a row.
+    func testHeadlessDeployFollowsTheAgentThatRunsIt() throws {
+        let world = try World()
+        try world.createApp(context: "staging", replicas: 2)
+        try world.writePipeline(stagingPipeline())
+        let agent = Process()
+        agent.executableURL = URL(fileURLWithPath: BuiltBinary.path("gantry"))
+        agent.arguments = ["agent", "--live-interval", "0"]
+        agent.currentDirectoryURL = URL(fileURLWithPath: world.directory)
+        agent.environment = ProcessInfo.processInfo.environment.merging(world.environment) { _, new in new }
+        agent.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        agent.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try agent.run()
+        defer {
+            agent.terminate()
+            agent.waitUntilExit()
+        }
+        var followed = 0
+        for round in 1...10 {
+            let result = try world.gantry("deploy", "staging", "--version", "1.\(round).0", "--headless")
+            XCTAssertEqual(result.status, 0, "round \(round):\n" + result.stdout + result.stderr)
+            XCTAssertTrue(result.stdout.contains("deploy staging-1.\(round).0-\(round): succeeded"), result.stdout)
+            if result.stdout.contains("is run by executor@") { followed += 1 }
+            // The agent and this command share the environment: the next round waits for its lease.
+            XCTAssertTrue(try world.eventually { try world.state().environments["staging"]?.lease == nil })
+        }
+        let deploys = try world.state().deploys.filter { $0.environment == "staging" }
+        XCTAssertEqual(deploys.map(\.status), Array(repeating: .succeeded, count: 10))
+        XCTAssertFalse(deploys.contains { $0.stage("lease") != nil }, "no phantom lease stage")
+        print("headless deploys that followed the agent: \(followed) of 10")
+    }
+
     func testCancelStopsADeployWaitingAtItsGateAndOverrideOpensOne() throws {
         let world = try World()
         try world.createApp(context: "staging", replicas: 2)

@@ -19,6 +19,11 @@ public final class Executor: @unchecked Sendable {
     /// not take the run's events (a full disk). The deploy is left unfinished in the log, and
     /// `gantry resume` finishes it once the store works again. Nil when every event was recorded.
     public var storeFailure: StoreError? { failureLock.withLock { failure } }
+    private var holder: String?
+    /// The executor already running this environment when this one asked for its lease (another
+    /// `gantry agent`, or a `gantry deploy` of the same request): this one stepped aside and
+    /// recorded nothing.
+    public var steppedAsideFor: String? { failureLock.withLock { holder } }
 
     public init(store: any EventStore, pipeline: PipelineFile, runner: any ProcessRunner = SubprocessRunner(),
                 settings: ExecutorSettings = ExecutorSettings(), onEvent: @escaping @Sendable (Event) -> Void = { _ in }) {
@@ -33,7 +38,10 @@ public final class Executor: @unchecked Sendable {
     /// cleanly: running commands are killed and the deploy ends `cancelled`.
     @discardableResult
     public func run(_ id: DeployID) async -> DeployStatus {
-        failureLock.withLock { failure = nil }
+        failureLock.withLock {
+            failure = nil
+            holder = nil
+        }
         let deploy: DeployState, seq: Int64
         do {
             (deploy, seq) = try load(id)
@@ -69,9 +77,11 @@ public final class Executor: @unchecked Sendable {
             failureLock.withLock { failure = error }
             return deploy.status
         } catch {
-            if !deploy.status.isFinished {
-                recorder.note(.stageLogged(stage: "lease", stream: .system, line: "\(error)"))
-            }
+            // Another live executor holds the environment: it runs this deploy (the rulebook lets
+            // one deploy at a time in), so this one steps aside without a word in the deploy's log
+            // (no "lease" stage); the caller follows the other one's events.
+            let current = (try? store.readStream(lease.stream)).map { Reducer.fold($0) }?.environments[deploy.environment]?.lease
+            failureLock.withLock { holder = current?.holder ?? "\(error)" }
             return deploy.status
         }
         defer { lease.release() }
