@@ -58,7 +58,7 @@ final class PolicyTests: XCTestCase {
         XCTAssertEqual(MetricUnit.ratio.format(0.0004), "0.04%")
         XCTAssertEqual(MetricUnit.seconds.format(0.01207), "12 ms")
         XCTAssertEqual(MetricUnit.seconds.format(0.0015), "1.5 ms")
-        XCTAssertEqual(MetricUnit.seconds.format(1.25), "1.2 s")
+        XCTAssertEqual(MetricUnit.seconds.format(1.25), "1.3 s", "halves round away from zero")
         XCTAssertEqual(MetricUnit.count.format(5), "5")
         XCTAssertEqual(MetricUnit.none.format(0.072), "0.072")
     }
