@@ -30,6 +30,9 @@ public final class SQLiteEventStore: EventStore {
     /// What opening did to an older store (its one-time upgrade), for the user to read; nil when nothing.
     public let upgrade: String?
     private let watcher = Locked<(started: Bool, watcher: StoreFileWatcher?)>((false, nil))
+    /// The log folded so far, for `StateSnapshot.state(of:)`: each call folds only what was
+    /// appended since the last one.
+    let folded = Locked(StateSnapshot.Folded())
 
     // MARK: - Opening
 

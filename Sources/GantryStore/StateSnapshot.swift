@@ -11,7 +11,7 @@ import GantryCore
 public enum StateSnapshot {
     /// Bumped whenever the shape of `GantryState` or what the reducer makes of an event changes;
     /// older snapshots are then ignored.
-    public static let format = 5
+    public static let format = 6
 
     /// Fold events since the last snapshot and write a new one when at least this many were folded.
     public static let refreshAfter = 10_000
@@ -32,7 +32,9 @@ public enum StateSnapshot {
         public var sawUnknownKinds: Bool
     }
 
-    private struct File: Codable {
+    /// What the file holds: `magic`, then the format, the seq and the identity of the event at
+    /// `seq` (stream version, time, actor, deploy), then the state (`StateCodec`).
+    private struct File {
         var format: Int
         var seq: Int64
         /// The event at `seq`, as the log has it: its stream version, time, actor and deploy.
@@ -42,6 +44,9 @@ public enum StateSnapshot {
         var deploy: DeployID
         var state: GantryState
     }
+
+    /// The first bytes of a snapshot file (a JSON snapshot of format 5 or older starts with `{`).
+    static let magic = Array("GANTRYSS".utf8)
 
     /// The store's state: from a valid snapshot plus the events after it, else from every event.
     public static func load(_ store: SQLiteEventStore, into initial: GantryState = GantryState()) throws(StoreError) -> Loaded {
@@ -69,13 +74,52 @@ public enum StateSnapshot {
         return loaded.state
     }
 
-    /// The folded state of any store: through the snapshot for a SQLite store (refreshing it
-    /// when it is far behind), by folding every event otherwise.
+    /// The folded state of any store. A SQLite store keeps the state it folded in memory, so
+    /// each call folds only the events appended since the last (the first goes through the
+    /// snapshot); the snapshot is refreshed when it falls far behind. Other stores fold every
+    /// event.
     public static func state(of store: any EventStore) throws(StoreError) -> GantryState {
-        if let sqlite = store as? SQLiteEventStore { return try loadAndRefresh(sqlite) }
+        if let sqlite = store as? SQLiteEventStore { return try current(sqlite) }
         var state = GantryState()
         try store.forEach(after: 0) { Reducer.reduce(into: &state, $0) }
         return state
+    }
+
+    /// What a store folded so far (`SQLiteEventStore.folded`).
+    struct Folded {
+        var state: GantryState?
+        /// Events folded since the snapshot was last written (or found current).
+        var unsaved = 0
+        var sawUnknownKinds = false
+    }
+
+    private static func current(_ store: SQLiteEventStore) throws(StoreError) -> GantryState {
+        try store.folded.withLock { (cache: inout Folded) throws(StoreError) -> GantryState in
+            var folded = 0
+            var state: GantryState
+            if cache.state != nil {
+                // Taken out, so this is the only reference and folding changes it in place (on
+                // an error the next call loads afresh).
+                state = cache.state.take()!
+                try store.forEach(after: state.lastSeq) {
+                    if case .unrecognized = $0.payload { cache.sawUnknownKinds = true }
+                    Reducer.reduce(into: &state, $0)
+                    folded += 1
+                }
+            } else {
+                let loaded = try load(store)
+                state = loaded.state
+                folded = loaded.folded
+                cache.sawUnknownKinds = loaded.sawUnknownKinds
+            }
+            cache.unsaved += folded
+            if cache.unsaved >= refreshAfter, !cache.sawUnknownKinds {
+                try? save(state, for: store)
+                cache.unsaved = 0
+            }
+            cache.state = state
+            return state
+        }
     }
 
     /// Writes `state` as the store's snapshot (atomically: a reader sees the old file or the new).
@@ -86,20 +130,43 @@ public enum StateSnapshot {
         if !store.isReadOnly { try store.syncAndMark() }
         guard state.lastSeq > 0, let last = try store.read(after: state.lastSeq - 1, limit: 1).first,
               last.seq == state.lastSeq else { return }
-        let file = File(format: format, seq: last.seq, streamVersion: last.streamVersion, time: last.time,
-                        actor: last.actor, deploy: last.deploy, state: state)
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
-        try encoder.encode(file).write(to: URL(fileURLWithPath: path(forStore: store.path)), options: .atomic)
+        var writer = BinaryWriter(capacity: 1 << 20)
+        writer.append(magic)
+        writer.write(format)
+        writer.write(Int(last.seq))
+        writer.write(Int(last.streamVersion))
+        writer.write(last.time)
+        writer.write(last.actor)
+        writer.write(last.deploy.rawValue)
+        writer.append(StateCodec.encode(state))
+        try Data(writer.bytes).write(to: URL(fileURLWithPath: path(forStore: store.path)), options: .atomic)
+    }
+
+    /// The file's fields, or nil when it is not a snapshot of this format.
+    private static func decode(_ data: Data) -> File? {
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> File? in
+            guard bytes.count > magic.count, bytes.prefix(magic.count).elementsEqual(magic) else { return nil }
+            var reader = BinaryReader(UnsafeRawBufferPointer(rebasing: bytes[magic.count...]))
+            do throws(CodecError) {
+                let format = try reader.readInt()
+                guard format == Self.format else { return nil }
+                let seq = Int64(try reader.readInt())
+                let streamVersion = Int64(try reader.readInt())
+                let time = try reader.readDate()
+                let actor = try reader.readString()
+                let deploy = DeployID(try reader.readString())
+                let state = try StateCodec.decode(UnsafeRawBufferPointer(rebasing: bytes[(magic.count + reader.offset)...]))
+                return File(format: format, seq: seq, streamVersion: streamVersion, time: time, actor: actor,
+                            deploy: deploy, state: state)
+            } catch {
+                return nil
+            }
+        }
     }
 
     private static func read(store: SQLiteEventStore, capacitiesOf initial: GantryState) -> File? {
         guard let data = FileManager.default.contents(atPath: path(forStore: store.path)) else { return nil }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
-        guard let file = try? decoder.decode(File.self, from: data), file.format == format,
+        guard let file = decode(data),
               file.state.lastSeq == file.seq,
               file.state.logCapacity == initial.logCapacity, file.state.metricCapacity == initial.metricCapacity,
               let event = try? store.read(after: file.seq - 1, limit: 1).first, event.seq == file.seq,

@@ -106,8 +106,11 @@ enum ScaleBench {
         defer { agent.terminate(); agent.waitUntilExit() }
         usleep(3_000_000)  // the agent's reconcile and first samples
 
-        // The console, twice: a cold start (no folded-state snapshot), then a warm one.
-        for (label, round) in [("cold", 0), ("warm", 1)] {
+        // The console, twice: first with no folded-state snapshot (as after an upgrade that
+        // changed its format: every event is folded, and the snapshot written), then as every
+        // later start is, from the snapshot.
+        for (label, round) in [("no snapshot", 0), ("snapshot", 1)] {
+            if round == 0 { try? FileManager.default.removeItem(atPath: StateSnapshot.path(forStore: storePath)) }
             let started = DispatchTime.now().uptimeNanoseconds
             let console = try PseudoTerminal(executable: gantry, arguments: ["--file", directory + "/gantry.yaml", "--actor", "bench"],
                                              columns: 120, rows: 40, environment: environment.merging(ConsoleBench.environment) { a, _ in a })
@@ -137,7 +140,6 @@ enum ScaleBench {
                          target: "<= 50 ms", met: (history ?? .infinity) <= 50)
             Bench.report("scale (\(label)): console peak RSS", rss.map { String(format: "%.0f MB", Double($0) / 1024) } ?? "?",
                          target: "<= 150 MB", met: (rss ?? Int.max) <= 150 * 1024)
-            _ = round
         }
         Bench.report("scale: the scenario", "\(pods) pods, 50 Deployments, 3 clusters, \(deploys) deploys, \(events) events",
                      target: "(figure only)", met: true)

@@ -47,6 +47,32 @@ final class StateSnapshotTests: XCTestCase {
         XCTAssertEqual(loaded.state.deploys[DeployID("production-2.1.0")], first.state.deploys[DeployID("production-2.1.0")])
     }
 
+    /// A store keeps what it folded: each call folds only what was appended since (by this
+    /// process or another), and the snapshot is refreshed once that adds up.
+    func testStateOfAStoreFoldsOnlyWhatWasAppendedSince() throws {
+        let path = directory.path("events.sqlite")
+        let store = try SQLiteEventStore(path: path)
+        defer { store.close() }
+        try fill(store, deploy: "production-2.1.0", lines: 20)
+        let first = try StateSnapshot.state(of: store)
+        XCTAssertEqual(first, try fullFold(store))
+        XCTAssertEqual(store.folded.withLock { $0.unsaved }, Int(first.lastSeq))
+
+        let other = try SQLiteEventStore(path: path)
+        try fill(other, deploy: "staging-2.2.0", lines: 30)
+        other.close()
+        let second = try StateSnapshot.state(of: store)
+        XCTAssertEqual(second, try fullFold(store))
+        XCTAssertEqual(store.folded.withLock { $0.unsaved }, Int(second.lastSeq), "only the new events were folded")
+        XCTAssertEqual(first.deploys.count, 1, "a state handed out earlier does not change")
+
+        try fill(store, deploy: "staging-2.2.0", lines: StateSnapshot.refreshAfter)
+        let third = try StateSnapshot.state(of: store)
+        XCTAssertEqual(store.folded.withLock { $0.unsaved }, 0, "the snapshot was refreshed")
+        XCTAssertEqual(try StateSnapshot.load(store).snapshotSeq, third.lastSeq)
+        XCTAssertEqual(third, try fullFold(store))
+    }
+
     func testRefreshWritesASnapshotOnlyWhenFarBehind() throws {
         let store = try SQLiteEventStore(path: directory.path("events.sqlite"))
         defer { store.close() }

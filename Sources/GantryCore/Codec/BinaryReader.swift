@@ -29,6 +29,16 @@ public struct BinaryReader {
     /// Whether bytes are left: fields added by later schema versions are read only when present.
     public var hasMore: Bool { offset < buffer.count }
 
+    /// How many bytes are left.
+    public var remaining: Int { buffer.count - offset }
+
+    /// A reader of the next `length` bytes, which this one skips.
+    public mutating func sub(_ length: Int) throws(CodecError) -> BinaryReader {
+        guard length <= remaining else { throw .badLength(offset: offset) }
+        defer { offset += length }
+        return BinaryReader(UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + length]))
+    }
+
     public mutating func readUInt64() throws(CodecError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0

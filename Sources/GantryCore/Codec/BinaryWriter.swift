@@ -43,4 +43,7 @@ public struct BinaryWriter: Sendable {
     }
 
     public mutating func write(_ value: Date) { write(value.timeIntervalSince1970) }
+
+    /// Appends bytes as they are (the caller wrote their length).
+    public mutating func append(_ raw: [UInt8]) { bytes.append(contentsOf: raw) }
 }

@@ -203,7 +203,7 @@ public enum EventCodec {
 
     // MARK: - Policy
 
-    private static func encode(_ policy: DeployPolicy, into w: inout BinaryWriter) {
+    static func encode(_ policy: DeployPolicy, into w: inout BinaryWriter) {
         w.write(policy.strategy)
         w.write(UInt64(policy.stages.count))
         for stage in policy.stages {
@@ -258,7 +258,7 @@ public enum EventCodec {
         static let lowerIsWorse: UInt8 = 4
     }
 
-    private static func decodePolicy(_ r: inout BinaryReader) throws(CodecError) -> DeployPolicy {
+    static func decodePolicy(_ r: inout BinaryReader) throws(CodecError) -> DeployPolicy {
         let strategy = try r.readString()
         var stages: [StagePlan] = []
         for _ in 0..<(try r.readCount()) {

@@ -26,6 +26,12 @@ public struct ChecklistState: Sendable, Equatable, Codable {
     public let id: String
     public var items: [ChecklistItemState]
 
+    /// A checklist with these items as they stand: what `StateCodec` wrote.
+    init(id: String, items: [ChecklistItemState]) {
+        self.id = id
+        self.items = items
+    }
+
     public init(spec: ChecklistPlan) {
         id = spec.id
         items = spec.items.map(ChecklistItemState.init(spec:))

@@ -128,6 +128,20 @@ public struct DeployState: Sendable, Equatable, Codable {
         checklists = policy.checklists.map(ChecklistState.init(spec:))
     }
 
+    /// A deploy with no stages or checklists yet, whose fields the caller sets: what
+    /// `StateCodec` wrote.
+    init(restoring id: DeployID, environment: String, version: String, policy: DeployPolicy,
+         requestedBy: String, requestedAt: Date) {
+        self.id = id
+        self.environment = environment
+        self.version = version
+        self.policy = policy
+        self.requestedBy = requestedBy
+        self.requestedAt = requestedAt
+        stages = []
+        checklists = []
+    }
+
     /// The stage with `id`, if the deploy has one.
     public func stage(_ id: String) -> StageState? {
         stages.first { $0.id == id }

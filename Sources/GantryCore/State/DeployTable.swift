@@ -12,6 +12,13 @@ public struct DeployTable: Sendable, Equatable, Codable, RandomAccessCollection 
 
     public init() {}
 
+    /// A table of these deploys, in this order: what `StateCodec` wrote.
+    init(list: [DeployState]) {
+        self.list = list
+        index.reserveCapacity(list.count)
+        for (position, deploy) in list.enumerated() { index[deploy.id] = position }
+    }
+
     public var startIndex: Int { list.startIndex }
     public var endIndex: Int { list.endIndex }
     public subscript(position: Int) -> DeployState { list[position] }

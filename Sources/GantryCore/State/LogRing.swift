@@ -26,6 +26,14 @@ public struct LogRing: Sendable, Equatable, Codable {
         self.capacity = max(1, capacity)
     }
 
+    /// A ring holding `lines` (oldest first, at most `capacity`) out of `totalCount` ever
+    /// appended: what `StateCodec` wrote.
+    init(capacity: Int, totalCount: Int, lines: [Line]) {
+        self.capacity = max(1, capacity)
+        self.totalCount = totalCount
+        storage = lines.count > self.capacity ? Array(lines.suffix(self.capacity)) : lines
+    }
+
     /// Appends a line, dropping the oldest when full.
     public mutating func append(_ line: Line) {
         totalCount += 1

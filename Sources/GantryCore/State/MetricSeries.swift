@@ -44,6 +44,14 @@ public struct MetricSeries: Sendable, Equatable, Codable {
         unit = plan.unit
     }
 
+    /// A series holding `samples` (oldest first, at most `capacity`) out of `totalCount` ever
+    /// taken: what `StateCodec` wrote. The thresholds are set by the caller.
+    init(capacity: Int, totalCount: Int, samples: [Sample]) {
+        self.capacity = max(1, capacity)
+        self.totalCount = totalCount
+        storage = samples.count > self.capacity ? Array(samples.suffix(self.capacity)) : samples
+    }
+
     /// Adds a sample, dropping the oldest when full.
     public mutating func append(_ sample: Sample) {
         totalCount += 1
