@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
-
 /// A run of changed cells on one row: what the backend must write.
 public struct CellRun: Equatable, Sendable {
     public var x: Int
@@ -26,14 +20,10 @@ extension CellBuffer {
             }
         }
         var runs: [CellRun] = []
-        // Cells whose bytes are equal are equal (the common case: one compare, no String
-        // comparison); cells whose bytes differ are compared as values.
-        let size = MemoryLayout<Cell>.size
+        // Cells are plain bits (`Glyph`): comparing one is comparing a few words.
         func same(_ index: Int) -> Bool {
             cells.withUnsafeBufferPointer { new in
-                old.cells.withUnsafeBufferPointer { previous in
-                    memcmp(new.baseAddress! + index, previous.baseAddress! + index, size) == 0 || new[index] == previous[index]
-                }
+                old.cells.withUnsafeBufferPointer { previous in new[index] == previous[index] }
             }
         }
         for row in 0..<height {

@@ -58,16 +58,30 @@ public struct CellStyle: Hashable, Sendable {
 ///
 /// The second column of a wide character is a continuation cell with empty `text`.
 public struct Cell: Hashable, Sendable {
-    public var text: String
+    /// What the cell shows.
+    public var glyph: Glyph
     public var style: CellStyle
 
     public init(_ text: String = " ", style: CellStyle = .plain) {
-        self.text = text
+        glyph = Glyph(text)
         self.style = style
     }
 
+    /// A cell showing `glyph`.
+    @inline(__always)
+    public init(glyph: Glyph, style: CellStyle = .plain) {
+        self.glyph = glyph
+        self.style = style
+    }
+
+    /// What the cell shows, as text ("" for the right half of a wide character).
+    public var text: String {
+        get { glyph.string }
+        set { glyph = Glyph(newValue) }
+    }
+
     /// Whether this cell is the right half of a wide character.
-    public var isContinuation: Bool { text.isEmpty }
+    public var isContinuation: Bool { glyph.isEmpty }
 
     public static let blank = Cell()
 }

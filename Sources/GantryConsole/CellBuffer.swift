@@ -29,10 +29,6 @@ public struct CellBuffer: Equatable, Sendable {
 
     // MARK: - Drawing
 
-    /// The printable ASCII characters as one-character strings, made once (a cell's text is
-    /// copied from here instead of built for every cell of every frame).
-    static let asciiGlyphs: [String] = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
-
     /// Fills `rect` (clipped) with `cell`.
     public mutating func fill(_ rect: Rect, with cell: Cell = .blank) {
         let x0 = max(0, rect.x), x1 = min(width, rect.maxX), y0 = max(0, rect.y), y1 = min(height, rect.maxY)
@@ -72,11 +68,10 @@ public struct CellBuffer: Equatable, Sendable {
             clearWide(at: first, row: y)
             clearWide(at: end - 1, row: y)
             let base = y * width
-            let glyphs = Self.asciiGlyphs
             cells.withUnsafeMutableBufferPointer { cells in
                 for byte in text.utf8 {
                     if column >= end { break }
-                    if column >= first { cells[base + column] = Cell(glyphs[Int(byte)], style: style) }
+                    if column >= first { cells[base + column] = Cell(glyph: Glyph(ascii: byte), style: style) }
                     column += 1
                 }
             }
@@ -93,14 +88,10 @@ public struct CellBuffer: Equatable, Sendable {
             clearWide(at: first, row: y)
             clearWide(at: end - 1, row: y)
             let base = y * width
-            let glyphs = Self.asciiGlyphs
             cells.withUnsafeMutableBufferPointer { cells in
                 for scalar in text.unicodeScalars {
                     if column >= end { break }
-                    if column >= first {
-                        let glyph = scalar.value < 0x80 ? glyphs[Int(scalar.value)] : String(Character(scalar))
-                        cells[base + column] = Cell(glyph, style: style)
-                    }
+                    if column >= first { cells[base + column] = Cell(glyph: Glyph(scalar), style: style) }
                     column += 1
                 }
             }
@@ -108,19 +99,21 @@ public struct CellBuffer: Equatable, Sendable {
         }
         for character in SafeText.sanitize(text) {
             if column >= limit { break }
-            var glyph = String(character)
+            var glyph = Glyph(character)
             var columns = CharacterWidth.of(character)
             if asciiOnly, !character.isASCII {
                 // Separators and punctuation Gantry itself writes have ASCII stand-ins; other text
                 // from outside shows as '?'.
-                glyph = Self.asciiStandIns[character] ?? "?"
+                glyph = Glyph(Self.asciiStandIns[character] ?? "?")
                 columns = 1
             }
             if columns == 0 {
                 // A lone combining mark: attach to the previous cell when possible.
                 if column > x, column - 1 >= 0, column - 1 < width {
                     let index = y * width + column - 1
-                    if !cells[index].isContinuation { cells[index].text += glyph }
+                    if !cells[index].isContinuation {
+                        for scalar in glyph.scalars { cells[index].glyph.append(scalar) }
+                    }
                 }
                 continue
             }
@@ -129,15 +122,15 @@ public struct CellBuffer: Equatable, Sendable {
                 continue
             }
             if columns == 2 && column + 1 >= limit {
-                cells[y * width + column] = Cell(" ", style: style)
+                cells[y * width + column] = Cell(glyph: .space, style: style)
                 column += 1
                 break
             }
             clearWide(at: column, row: y)
-            cells[y * width + column] = Cell(glyph, style: style)
+            cells[y * width + column] = Cell(glyph: glyph, style: style)
             if columns == 2 {
                 clearWide(at: column + 1, row: y)
-                cells[y * width + column + 1] = Cell("", style: style)
+                cells[y * width + column + 1] = Cell(glyph: .continuation, style: style)
             }
             column += columns
         }
@@ -155,9 +148,9 @@ public struct CellBuffer: Equatable, Sendable {
     private mutating func clearWide(at column: Int, row: Int) {
         let index = row * width + column
         if cells[index].isContinuation, column > 0 {
-            cells[index - 1].text = " "
+            cells[index - 1].glyph = .space
         } else if column + 1 < width, cells[index + 1].isContinuation, CharacterWidth.of(cells[index].text) == 2 {
-            cells[index + 1].text = " "
+            cells[index + 1].glyph = .space
         }
     }
 

@@ -117,7 +117,8 @@ public final class NcursesTerminal {
             for cell in run.cells {
                 defer { x += 1 }
                 if cell.isContinuation { continue }
-                var text = cell.text.unicodeScalars.prefix(4).map { wchar_t(bitPattern: $0.value) }
+                // A cchar_t holds 5 wide characters, the last one the terminating 0.
+                var text = (0..<min(4, cell.glyph.count)).map { wchar_t(bitPattern: cell.glyph.scalar(at: $0).value) }
                 if text.isEmpty { text = [32] }
                 text.append(0)
                 _ = gantry_set_cell(window, Int32(run.y), Int32(x), text, attributes(cell.style), Int32(pair(cell.style)))
