@@ -1,6 +1,6 @@
 /// The rules a deploy runs under, frozen from the pipeline file when it was requested,
 /// so that replaying the log never depends on today's `gantry.yaml`.
-public struct DeployPolicy: Sendable, Equatable, Codable {
+public struct DeployPolicy: Sendable, Equatable {
     /// The deploy strategy of the target environment (`rolling`, `blue-green`, `canary`).
     public var strategy: String
     /// The stages this deploy runs, in order.
@@ -34,7 +34,7 @@ public struct DeployPolicy: Sendable, Equatable, Codable {
 }
 
 /// One stage of a deploy as the policy knows it.
-public struct StagePlan: Sendable, Equatable, Codable {
+public struct StagePlan: Sendable, Equatable {
     public var id: String
     /// A short description of what the stage does, e.g. `docker build`, `deploy production (canary)`.
     public var summary: String
@@ -55,7 +55,7 @@ public struct StagePlan: Sendable, Equatable, Codable {
 }
 
 /// One condition of a gate.
-public enum GateRequirement: Sendable, Equatable, Codable, CustomStringConvertible {
+public enum GateRequirement: Sendable, Equatable, CustomStringConvertible {
     /// Every item of the checklist is done.
     case checklist(String)
     /// The scope's approval policy is met.
@@ -70,7 +70,7 @@ public enum GateRequirement: Sendable, Equatable, Codable, CustomStringConvertib
 }
 
 /// A checklist and its items.
-public struct ChecklistPlan: Sendable, Equatable, Codable {
+public struct ChecklistPlan: Sendable, Equatable {
     public var id: String
     public var items: [ChecklistItemPlan]
     public init(id: String, items: [ChecklistItemPlan]) {
@@ -80,7 +80,7 @@ public struct ChecklistPlan: Sendable, Equatable, Codable {
 }
 
 /// One checklist item: manual (ticked by a person) or automatic (verified by a command).
-public struct ChecklistItemPlan: Sendable, Equatable, Codable {
+public struct ChecklistItemPlan: Sendable, Equatable {
     public var id: String
     public var text: String
     /// The verify command's argv; empty for a manual item.
@@ -100,7 +100,7 @@ public struct ChecklistItemPlan: Sendable, Equatable, Codable {
 }
 
 /// How many approvals a scope needs, and from whom.
-public struct ApprovalRule: Sendable, Equatable, Codable {
+public struct ApprovalRule: Sendable, Equatable {
     /// The scope, normally an environment name.
     public var scope: String
     public var required: Int
@@ -118,7 +118,7 @@ public struct ApprovalRule: Sendable, Equatable, Codable {
 }
 
 /// A metric and its thresholds, as the pipeline file set them when the deploy was requested.
-public struct MetricPlan: Sendable, Equatable, Codable {
+public struct MetricPlan: Sendable, Equatable {
     public var name: String
     /// The warning threshold, if any.
     public var warn: Double?

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Identifies one deploy: one run of the pipeline towards one environment.
-public struct DeployID: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
+public struct DeployID: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The textual id, e.g. `staging-2.1.0-1732243200`.
     public let rawValue: String
     /// Wraps a textual id.

@@ -1,7 +1,7 @@
 /// The stable numeric code and name of each event kind, as written in the log.
 ///
 /// Codes are append-only: never reuse or renumber one, or old logs change meaning.
-public enum EventKind: UInt16, Sendable, CaseIterable, Codable {
+public enum EventKind: UInt16, Sendable, CaseIterable {
     case deployRequested = 1, deployStarted = 2, deployFinished = 3, cancelRequested = 4
     case stageQueued = 10, stageStarted = 11, stageProgressed = 12, stageLogged = 13
     case stageSucceeded = 14, stageFailed = 15, stageSkipped = 16, stageCancelled = 17, stageOutputOmitted = 18

@@ -84,17 +84,17 @@ public enum EventPayload: Sendable, Equatable {
 }
 
 /// Which output stream a log line came from.
-public enum LogStream: UInt8, Sendable, Equatable, Codable, CaseIterable {
+public enum LogStream: UInt8, Sendable, Equatable, CaseIterable {
     case stdout = 0, stderr = 1, system = 2
 }
 
 /// How a deploy ended.
-public enum DeployOutcome: UInt8, Sendable, Equatable, Codable, CaseIterable {
+public enum DeployOutcome: UInt8, Sendable, Equatable, CaseIterable {
     case succeeded = 0, failed = 1, rolledBack = 2, cancelled = 3, interrupted = 4
 }
 
 /// A metric's threshold band.
-public enum ThresholdLevel: UInt8, Sendable, Equatable, Codable, Comparable, CaseIterable {
+public enum ThresholdLevel: UInt8, Sendable, Equatable, Comparable, CaseIterable {
     case ok = 0, warn = 1, critical = 2
     public static func < (lhs: ThresholdLevel, rhs: ThresholdLevel) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One line of a deploy's audit trail: who decided what, and when.
-public struct AuditEntry: Sendable, Equatable, Codable {
+public struct AuditEntry: Sendable, Equatable {
     public var seq: Int64
     public var time: Date
     public var actor: String

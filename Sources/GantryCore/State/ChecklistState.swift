@@ -1,7 +1,7 @@
 import Foundation
 
 /// The state of one checklist item in one deploy.
-public struct ChecklistItemState: Sendable, Equatable, Codable {
+public struct ChecklistItemState: Sendable, Equatable {
     public let spec: ChecklistItemPlan
     /// Ticked by a person, or verified (passed) by its command.
     public var done = false
@@ -22,7 +22,7 @@ public struct ChecklistItemState: Sendable, Equatable, Codable {
 }
 
 /// One checklist in one deploy.
-public struct ChecklistState: Sendable, Equatable, Codable {
+public struct ChecklistState: Sendable, Equatable {
     public let id: String
     public var items: [ChecklistItemState]
 

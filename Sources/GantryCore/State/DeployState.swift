@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where a deploy is in its life.
-public enum DeployStatus: String, Sendable, Equatable, Codable {
+public enum DeployStatus: String, Sendable, Equatable {
     case requested, running, rollingBack = "rolling-back", succeeded, failed
     case rolledBack = "rolled-back", cancelled, interrupted
 
@@ -15,7 +15,7 @@ public enum DeployStatus: String, Sendable, Equatable, Codable {
 }
 
 /// One approval that was given and not revoked.
-public struct Approval: Sendable, Equatable, Codable {
+public struct Approval: Sendable, Equatable {
     public var scope: String
     public var by: String
     public var at: Date
@@ -29,7 +29,7 @@ public struct Approval: Sendable, Equatable, Codable {
 }
 
 /// A gate forced open without its conditions: who, when, why. Shown in the audit trail.
-public struct GateOverride: Sendable, Equatable, Codable {
+public struct GateOverride: Sendable, Equatable {
     public var by: String
     public var at: Date
     public var reason: String
@@ -41,7 +41,7 @@ public struct GateOverride: Sendable, Equatable, Codable {
 }
 
 /// Someone asked to stop a deploy where it is.
-public struct CancelRequest: Sendable, Equatable, Codable {
+public struct CancelRequest: Sendable, Equatable {
     public var by: String
     public var at: Date
     public var reason: String
@@ -53,7 +53,7 @@ public struct CancelRequest: Sendable, Equatable, Codable {
 }
 
 /// A rollback of a deploy, from request to end.
-public struct RollbackState: Sendable, Equatable, Codable {
+public struct RollbackState: Sendable, Equatable {
     public var requestedBy: String
     public var requestedAt: Date
     public var reason: String
@@ -81,7 +81,7 @@ public struct RollbackState: Sendable, Equatable, Codable {
 }
 
 /// Everything known about one deploy, folded from its events.
-public struct DeployState: Sendable, Equatable, Codable {
+public struct DeployState: Sendable, Equatable {
     public let id: DeployID
     public let environment: String
     public let version: String

@@ -3,7 +3,7 @@
 /// An array plus an index rather than a dictionary of values: the reducer mutates a deploy
 /// in place thousands of times per second, and a dictionary's optional subscript would move
 /// the whole `DeployState` out and back for every event.
-public struct DeployTable: Sendable, Equatable, Codable, RandomAccessCollection {
+public struct DeployTable: Sendable, Equatable, RandomAccessCollection {
     /// The deploys, oldest request first.
     public private(set) var list: [DeployState] = []
     private var index: [DeployID: Int] = [:]

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Who holds an environment's deploy lease.
-public struct Lease: Sendable, Equatable, Codable {
+public struct Lease: Sendable, Equatable {
     public var holder: String
     public var acquiredAt: Date
     public var expires: Date
@@ -16,7 +16,7 @@ public struct Lease: Sendable, Equatable, Codable {
 ///
 /// What runs comes only from the environment's own stream: what the executor read from the
 /// cluster after each deploy, rollback and reconcile (`environment.observed`).
-public struct EnvironmentState: Sendable, Equatable, Codable {
+public struct EnvironmentState: Sendable, Equatable {
     public let name: String
     /// What kubectl last showed running, and why it was read.
     public var live: LiveState?

@@ -1,5 +1,5 @@
 /// The whole folded state of an event log.
-public struct GantryState: Sendable, Equatable, Codable {
+public struct GantryState: Sendable, Equatable {
     /// The sequence number of the last event folded (0 before any).
     public var lastSeq: Int64 = 0
     /// How many events were folded.

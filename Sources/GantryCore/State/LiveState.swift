@@ -1,7 +1,7 @@
 import Foundation
 
 /// What runs in an environment, as the executor read it from the cluster with kubectl.
-public struct LiveState: Sendable, Equatable, Codable {
+public struct LiveState: Sendable, Equatable {
     /// The version: the tag of the pipeline's image on the live Deployment's container; "" when
     /// the container runs another image (see `image`).
     public var version: String
@@ -40,7 +40,7 @@ public struct LiveState: Sendable, Equatable, Codable {
 }
 
 /// Why the executor read an environment's live state.
-public enum LiveCause: UInt8, Sendable, Equatable, Codable, CaseIterable {
+public enum LiveCause: UInt8, Sendable, Equatable, CaseIterable {
     /// A deploy (or a deploy stage of another environment's deploy) changed it.
     case deployed = 1
     /// A rollback changed it.

@@ -1,9 +1,9 @@
 /// The last `capacity` log lines of a stage, with the count of every line ever seen.
 ///
 /// Memory stays bounded however much a step prints; the full output lives in the event log.
-public struct LogRing: Sendable, Equatable, Codable {
+public struct LogRing: Sendable, Equatable {
     /// One kept line.
-    public struct Line: Sendable, Equatable, Codable {
+    public struct Line: Sendable, Equatable {
         public var seq: Int64
         public var stream: LogStream
         public var text: String

@@ -1,9 +1,9 @@
 import Foundation
 
 /// The recent samples of one metric (bounded), its latest value and threshold band.
-public struct MetricSeries: Sendable, Equatable, Codable {
+public struct MetricSeries: Sendable, Equatable {
     /// One sample.
-    public struct Sample: Sendable, Equatable, Codable {
+    public struct Sample: Sendable, Equatable {
         public var time: Date
         public var value: Double
         public init(time: Date, value: Double) {

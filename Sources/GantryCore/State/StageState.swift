@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where a stage is in its life.
-public enum StageStatus: String, Sendable, Equatable, Codable {
+public enum StageStatus: String, Sendable, Equatable {
     case pending, queued, running, succeeded, failed, skipped, cancelled
 
     /// Whether the stage has ended.
@@ -14,7 +14,7 @@ public enum StageStatus: String, Sendable, Equatable, Codable {
 }
 
 /// Progress of a running stage.
-public struct StageProgress: Sendable, Equatable, Codable {
+public struct StageProgress: Sendable, Equatable {
     public var done: Int
     public var total: Int
     public var label: String
@@ -26,7 +26,7 @@ public struct StageProgress: Sendable, Equatable, Codable {
 }
 
 /// Output of a stage that was not stored (past its budget).
-public struct OmittedOutput: Sendable, Equatable, Codable {
+public struct OmittedOutput: Sendable, Equatable {
     public var lines: Int
     public var bytes: Int
     /// The seq of the marker line standing for them in the stage's log.
@@ -62,7 +62,7 @@ public struct OmittedOutput: Sendable, Equatable, Codable {
 }
 
 /// One stage of one deploy.
-public struct StageState: Sendable, Equatable, Codable {
+public struct StageState: Sendable, Equatable {
     public let id: String
     public var summary: String
     public var needs: [String]

@@ -2,7 +2,7 @@ import Foundation
 
 /// What a metric's numbers mean, so that every place shows them alike: the metric row, the
 /// status line, the executor's reason for a rollback, `gantry show`.
-public enum MetricUnit: String, Sendable, Equatable, Codable, CaseIterable {
+public enum MetricUnit: String, Sendable, Equatable, CaseIterable {
     /// A fraction 0...1 (error ratio), shown as a percentage: `4.1%`.
     case ratio
     /// A duration in seconds (latency), shown as `12 ms` or `1.2 s`.
