@@ -48,8 +48,7 @@ final class ExecutorScriptedTests: XCTestCase {
                   stdout: ["deployment.apps/web image updated"], concurrent: true),
             .init(kubectl + ["get", "deployment", "web", "--watch", "--output-watch-events", "-o", "json"],
                   stdout: try watchLines("kubectl-watch-rollout-complete.jsonl"), concurrent: true),
-            // What runs afterwards, read for the environment's stream.
-            .init(kubectl + ["get", "deployment", "web", "-o", "json"], stdout: try FixtureText.lines("kubectl-get-deployment-2.0.0.json")),
+            // What runs afterwards is the watch's last Deployment: no kubectl reads it again.
         ])
         let status = await Executor(store: store, pipeline: file, runner: runner,
                                     settings: ExecutorSettings(holder: "executor@test")).run(id)
@@ -83,7 +82,6 @@ final class ExecutorScriptedTests: XCTestCase {
             // The first watch ends after two events, mid-rollout; the second starts with the current state.
             .init(watch, stdout: Array(complete.prefix(2)), concurrent: true),
             .init(watch, stdout: Array(complete.dropFirst(1))),
-            .init(kubectl + ["get", "deployment", "web", "-o", "json"], stdout: try FixtureText.lines("kubectl-get-deployment-2.0.0.json")),
         ])
         let status = await Executor(store: store, pipeline: file, runner: runner, settings: ExecutorSettings(holder: "x")).run(id)
         XCTAssertEqual(status, .succeeded)
@@ -202,7 +200,6 @@ final class ExecutorScriptedTests: XCTestCase {
             .init(kubectl + ["set", "image", "deployment/web", "web=127.0.0.1:5000/shop/web:2.0.0"], concurrent: true),
             .init(kubectl + ["get", "deployment", "web", "--watch", "--output-watch-events", "-o", "json"],
                   stdout: try watchLines("kubectl-watch-rollout-complete.jsonl"), concurrent: true),
-            .init(kubectl + ["get", "deployment", "web", "-o", "json"], stdout: try FixtureText.lines("kubectl-get-deployment-2.0.0.json")),
         ])
         let status = await Executor(store: store, pipeline: file, runner: runner, settings: ExecutorSettings(holder: "x")).run(id)
         XCTAssertEqual(status, .succeeded)

@@ -8,7 +8,7 @@ import GantryPipeline
 struct BlueGreenStrategy: Strategy {
     let options: BlueGreenOptions
 
-    func deploy(_ context: StrategyContext) async throws {
+    func deploy(_ context: StrategyContext) async throws -> LiveState? {
         let env = context.environment
         let (selector, live) = try await liveColour(context)
         let idle = live == "blue" ? "green" : "blue"
@@ -37,6 +37,7 @@ struct BlueGreenStrategy: Strategy {
         try await context.kube(context.kubectl.patchService(options.service, selector: switched))
         context.recorder.log(context.stage, .system, "service/\(options.service) now selects \(idle); \(live) kept warm for rollback")
         context.recorder.note(.stageProgressed(stage: context.stage, done: 1, total: 1, label: "live colour \(idle)"))
+        return nil
     }
 
     func rollback(_ context: StrategyContext, target: String?) async throws -> String {

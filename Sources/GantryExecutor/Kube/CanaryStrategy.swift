@@ -9,7 +9,7 @@ import GantryPipeline
 struct CanaryStrategy: Strategy {
     let options: CanaryOptions
 
-    func deploy(_ context: StrategyContext) async throws {
+    func deploy(_ context: StrategyContext) async throws -> LiveState? {
         let env = context.environment
         let canary = "\(env.deployment)-canary"
         let stableJSON = try await context.kubeJSON(context.kubectl.getJSON("deployment", env.deployment))
@@ -54,6 +54,7 @@ struct CanaryStrategy: Strategy {
         _ = try await context.watch(env.deployment)
         try await context.kube(context.kubectl.scale(deployment: canary, replicas: 0))
         context.recorder.note(.stageProgressed(stage: context.stage, done: stepCount, total: stepCount, label: "promoted"))
+        return nil
     }
 
     func rollback(_ context: StrategyContext, target: String?) async throws -> String {

@@ -49,6 +49,9 @@ struct LiveReader: Sendable {
         return String(image.dropFirst(prefix.count))
     }
 
+    /// What runs, from a Deployment already read (rolling: the rollout watch's last event).
+    func live(of status: DeploymentStatus) -> LiveState { state(of: status, detail: "") }
+
     private func state(of status: DeploymentStatus, detail: String) -> LiveState {
         let image = status.containerImages[environment.container] ?? status.images.first ?? ""
         return LiveState(version: version(of: image) ?? "", image: image, revision: Int(status.revision) ?? 0,

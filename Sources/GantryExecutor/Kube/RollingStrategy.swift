@@ -7,14 +7,15 @@ import GantryPipeline
 struct RollingStrategy: Strategy {
     /// The watch starts alongside `set image` (it ignores the old template's statuses), so the
     /// rollout is followed from its first event without waiting for one kubectl after the other.
-    func deploy(_ context: StrategyContext) async throws {
+    /// Its last event is the Deployment rolled out: what runs now.
+    func deploy(_ context: StrategyContext) async throws -> LiveState? {
         let env = context.environment
         let image = context.image.tagged(context.version)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { _ = try await context.watch(env.deployment, expecting: image) }
-            try await context.kube(context.kubectl.setImage(deployment: env.deployment, container: env.container, image: image))
-            try await group.waitForAll()
-        }
+        // Cancelled (and awaited) when `set image` throws.
+        async let watched = context.watch(env.deployment, expecting: image)
+        try await context.kube(context.kubectl.setImage(deployment: env.deployment, container: env.container, image: image))
+        let status = try await watched
+        return LiveReader(runner: context.runner, environment: env, image: context.image).live(of: status)
     }
 
     func rollback(_ context: StrategyContext, target: String?) async throws -> String {

@@ -93,8 +93,11 @@ struct StrategyContext: Sendable {
 
 /// How one strategy deploys and rolls back.
 protocol Strategy: Sendable {
-    /// Rolls `context.version` out; throws on failure (the executor then applies the rollback policy).
-    func deploy(_ context: StrategyContext) async throws
+    /// Rolls `context.version` out; throws on failure (the executor then applies the rollback
+    /// policy). Returns what runs once it is done when the strategy saw it whole (the rolling
+    /// watch's last Deployment), so the executor need not run kubectl once more to read it; nil
+    /// when it must be read.
+    func deploy(_ context: StrategyContext) async throws -> LiveState?
     /// Returns to the last known-good state at once (no canary re-run, no analysis), returning
     /// what was done in one line, e.g. `kubectl rollout undo deployment/web`.
     func rollback(_ context: StrategyContext, target: String?) async throws -> String

@@ -150,9 +150,14 @@ final class DeployRun: @unchecked Sendable {
     /// runs even when the deploy was cancelled (a cancel still leaves the truth behind). With
     /// `onlyIfChanged`, a read that finds what the log already says is not recorded (a failed
     /// step that changed nothing is not "deployed by" this deploy). A failed read is logged.
-    func observe(_ environment: EnvironmentSpec, cause: LiveCause, stage: String, onlyIfChanged: Bool = false) async {
+    /// `seen` is what the strategy already saw running at its end (no second read).
+    func observe(_ environment: EnvironmentSpec, cause: LiveCause, stage: String, onlyIfChanged: Bool = false,
+                 seen: LiveState? = nil) async {
         let reader = LiveReader(runner: executor.runner, environment: environment, image: pipeline.image)
-        switch await Task.detached(operation: { try await reader.read() }).result {
+        let read: Result<LiveState, any Error> = if let seen { .success(seen) } else {
+            await Task.detached(operation: { try await reader.read() }).result
+        }
+        switch read {
         case .success(let live):
             if onlyIfChanged, let known = (try? StateSnapshot.state(of: executor.store))?.environments[environment.name]?.live,
                known.sameWorkload(as: live) { return }

@@ -87,14 +87,15 @@ struct StageBody {
         defer { lease?.release() }
         run.markTouched()
         let context = run.strategyContext(stage: spec.id, environment: environment, timeout: timeout)
+        let seen: LiveState?
         do {
-            try await Strategies.of(environment).deploy(context)
+            seen = try await Strategies.of(environment).deploy(context)
         } catch {
             // What the failed (or cancelled) rollout left is recorded, if it changed anything.
             await run.observe(environment, cause: .deployed, stage: spec.id, onlyIfChanged: true)
             throw error
         }
-        await run.observe(environment, cause: .deployed, stage: spec.id)
+        await run.observe(environment, cause: .deployed, stage: spec.id, seen: seen)
         let analyzer = run.analyzer(for: environment)
         if let problem = await analyzer.healthProblem(successes: environment.verify.healthSuccesses) {
             throw ExecutorError.healthFailed(problem)
