@@ -117,12 +117,8 @@ public struct DeployState: Sendable, Equatable {
     /// A newly requested deploy.
     public init(id: DeployID, environment: String, version: String, policy: DeployPolicy,
                 requestedBy: String, requestedAt: Date, rollbackTarget: String?, logCapacity: Int) {
-        self.id = id
-        self.environment = environment
-        self.version = version
-        self.policy = policy
-        self.requestedBy = requestedBy
-        self.requestedAt = requestedAt
+        self.init(restoring: id, environment: environment, version: version, policy: policy, requestedBy: requestedBy,
+                  requestedAt: requestedAt)
         self.rollbackTarget = rollbackTarget
         stages = policy.stages.map { StageState(id: $0.id, summary: $0.summary, needs: $0.needs, logCapacity: logCapacity) }
         checklists = policy.checklists.map(ChecklistState.init(spec:))
