@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// A run of changed cells on one row: what the backend must write.
 public struct CellRun: Equatable, Sendable {
     public var x: Int
@@ -20,13 +26,23 @@ extension CellBuffer {
             }
         }
         var runs: [CellRun] = []
-        // Cells are plain bits (`Glyph`): comparing one is comparing a few words.
-        func same(_ index: Int) -> Bool {
-            cells.withUnsafeBufferPointer { new in
-                old.cells.withUnsafeBufferPointer { previous in new[index] == previous[index] }
+        // Cells are plain bytes with no undefined padding (`Cell`): equal cells are equal bytes,
+        // so an unchanged row (most of them) is one `memcmp`.
+        let stride = MemoryLayout<Cell>.stride
+        let rowBytes = width * stride
+        let changed: [Bool] = cells.withUnsafeBytes { new in
+            old.cells.withUnsafeBytes { previous in
+                (0..<height).map { memcmp(new.baseAddress! + $0 * rowBytes, previous.baseAddress! + $0 * rowBytes, rowBytes) != 0 }
             }
         }
-        for row in 0..<height {
+        func same(_ index: Int) -> Bool {
+            cells.withUnsafeBytes { new in
+                old.cells.withUnsafeBytes { previous in
+                    memcmp(new.baseAddress! + index * stride, previous.baseAddress! + index * stride, stride) == 0
+                }
+            }
+        }
+        for row in 0..<height where changed[row] {
             let base = row * width
             var column = 0
             while column < width {

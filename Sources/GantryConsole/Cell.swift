@@ -57,10 +57,15 @@ public struct CellStyle: Hashable, Sendable {
 /// One screen cell: a grapheme (one or two columns wide) and its style.
 ///
 /// The second column of a wide character is a continuation cell with empty `text`.
+///
+/// 24 bytes with no padding the compiler could leave undefined (the last three are always zero),
+/// so equal cells are equal bytes and the diff compares whole rows with `memcmp`.
 public struct Cell: Hashable, Sendable {
     /// What the cell shows.
     public var glyph: Glyph
     public var style: CellStyle
+    /// Explicit padding to the stride, always zero.
+    private var padding: (UInt8, UInt8, UInt8) = (0, 0, 0)
 
     public init(_ text: String = " ", style: CellStyle = .plain) {
         glyph = Glyph(text)
@@ -72,6 +77,13 @@ public struct Cell: Hashable, Sendable {
     public init(glyph: Glyph, style: CellStyle = .plain) {
         self.glyph = glyph
         self.style = style
+    }
+
+    public static func == (lhs: Cell, rhs: Cell) -> Bool { lhs.glyph == rhs.glyph && lhs.style == rhs.style }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(glyph)
+        hasher.combine(style)
     }
 
     /// What the cell shows, as text ("" for the right half of a wide character).

@@ -58,45 +58,16 @@ public struct CellBuffer: Equatable, Sendable {
     public mutating func put(_ text: String, x: Int, y: Int, style: CellStyle = .plain, maxWidth: Int? = nil) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(width, maxWidth.map { x + max(0, $0) } ?? width)
-        var column = x
-        // Fast path: printable ASCII needs no sanitizing, grapheme breaking or width lookup. Only
-        // the run's two ends can cut a wide character in half: the cells between are all overwritten.
+        // Fast path: printable ASCII needs no sanitizing, grapheme breaking or width lookup.
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
-            let first = max(0, x)
-            let end = min(limit, x + text.utf8.count)
-            guard first < end else { return max(0, min(limit, x + text.utf8.count) - x) }
-            clearWide(at: first, row: y)
-            clearWide(at: end - 1, row: y)
-            let base = y * width
-            cells.withUnsafeMutableBufferPointer { cells in
-                for byte in text.utf8 {
-                    if column >= end { break }
-                    if column >= first { cells[base + column] = Cell(glyph: Glyph(ascii: byte), style: style) }
-                    column += 1
-                }
-            }
-            return max(0, column - x)
+            return putNarrow(text.utf8.lazy.map(Glyph.init(ascii:)), count: text.utf8.count, x: x, y: y, limit: limit, style: style)
         }
         // Second fast path: every scalar a one-column grapheme of its own (·, ─, ✓, ▁…█, →):
         // no grapheme breaking, no width lookup per character.
-        if !asciiOnly, CharacterWidth.simpleCount(text) != nil {
-            let first = max(0, x)
-            var count = 0
-            for _ in text.unicodeScalars { count += 1 }
-            let end = min(limit, x + count)
-            guard first < end else { return max(0, end - x) }
-            clearWide(at: first, row: y)
-            clearWide(at: end - 1, row: y)
-            let base = y * width
-            cells.withUnsafeMutableBufferPointer { cells in
-                for scalar in text.unicodeScalars {
-                    if column >= end { break }
-                    if column >= first { cells[base + column] = Cell(glyph: Glyph(scalar), style: style) }
-                    column += 1
-                }
-            }
-            return max(0, column - x)
+        if !asciiOnly, let count = CharacterWidth.simpleCount(text) {
+            return putNarrow(text.unicodeScalars.lazy.map(Glyph.init), count: count, x: x, y: y, limit: limit, style: style)
         }
+        var column = x
         for character in SafeText.sanitize(text) {
             if column >= limit { break }
             var glyph = Glyph(character)
@@ -133,6 +104,28 @@ public struct CellBuffer: Equatable, Sendable {
                 cells[y * width + column + 1] = Cell(glyph: .continuation, style: style)
             }
             column += columns
+        }
+        return max(0, column - x)
+    }
+
+    /// Draws `count` one-column glyphs from (`x`, `y`) up to column `limit`. Only the run's two
+    /// ends can cut a wide character in half: the cells between are all overwritten.
+    @inline(__always)
+    private mutating func putNarrow<Glyphs: Sequence<Glyph>>(_ glyphs: Glyphs, count: Int, x: Int, y: Int, limit: Int,
+                                                             style: CellStyle) -> Int {
+        let first = max(0, x)
+        let end = min(limit, x + count)
+        guard first < end else { return max(0, end - x) }
+        clearWide(at: first, row: y)
+        clearWide(at: end - 1, row: y)
+        let base = y * width
+        var column = x
+        cells.withUnsafeMutableBufferPointer { cells in
+            for glyph in glyphs {
+                if column >= end { break }
+                if column >= first { cells[base + column] = Cell(glyph: glyph, style: style) }
+                column += 1
+            }
         }
         return max(0, column - x)
     }

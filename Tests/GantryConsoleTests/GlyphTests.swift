@@ -37,3 +37,23 @@ final class GlyphTests: XCTestCase {
         XCTAssertEqual(glyph.string, "e\u{301}\u{308}\u{308}\u{308}")
     }
 }
+
+/// The diff compares rows as bytes: a cell must have no padding left undefined, and equal
+/// cells must be equal bytes.
+final class CellLayoutTests: XCTestCase {
+    func testACellIsItsStrideAndEqualCellsAreEqualBytes() {
+        XCTAssertEqual(MemoryLayout<Cell>.size, MemoryLayout<Cell>.stride)
+        XCTAssertEqual(MemoryLayout<Cell>.stride, 24)
+        let colours: [TerminalColor] = [.default, .index(0), .index(7), .index(255)]
+        for fg in colours {
+            for bg in colours {
+                let style = CellStyle(fg: fg, bg: bg, attributes: [.bold, .underline])
+                var made = Cell(glyph: Glyph(ascii: 0x41))
+                made.style = style
+                let a = [Cell("A", style: style)], b = [made]
+                XCTAssertEqual(a, b)
+                a.withUnsafeBytes { left in b.withUnsafeBytes { right in XCTAssertTrue(left.elementsEqual(right)) } }
+            }
+        }
+    }
+}
