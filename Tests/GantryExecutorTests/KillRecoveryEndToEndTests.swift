@@ -20,14 +20,7 @@ final class KillRecoveryEndToEndTests: XCTestCase {
 
     /// Starts `gantry agent`, waits until `done` holds, stops the agent.
     private func agent(_ world: World, until done: () throws -> Bool) throws -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: BuiltBinary.path("gantry"))
-        process.arguments = ["agent"]
-        process.currentDirectoryURL = URL(fileURLWithPath: world.directory)
-        process.environment = ProcessInfo.processInfo.environment.merging(world.environment) { _, new in new }
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
+        let process = try world.startAgent()
         defer {
             process.terminate()
             process.waitUntilExit()

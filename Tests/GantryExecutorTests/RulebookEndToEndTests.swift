@@ -72,14 +72,7 @@ final class RulebookEndToEndTests: XCTestCase {
         let world = try World()
         try world.createApp(context: "staging", replicas: 2)
         try world.writePipeline(stagingPipeline())
-        let agent = Process()
-        agent.executableURL = URL(fileURLWithPath: BuiltBinary.path("gantry"))
-        agent.arguments = ["agent", "--live-interval", "0"]
-        agent.currentDirectoryURL = URL(fileURLWithPath: world.directory)
-        agent.environment = ProcessInfo.processInfo.environment.merging(world.environment) { _, new in new }
-        agent.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        agent.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try agent.run()
+        let agent = try world.startAgent(["--live-interval", "0"])
         defer {
             agent.terminate()
             agent.waitUntilExit()

@@ -148,6 +148,20 @@ final class World {
     }
 
     /// Waits until `condition` holds (polling the store file: the test is the observer here).
+    /// Starts `gantry agent ARGUMENTS` in the world's directory, its output discarded; the
+    /// caller terminates it.
+    func startAgent(_ arguments: [String] = []) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: BuiltBinary.path("gantry"))
+        process.arguments = ["agent"] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        return process
+    }
+
     func eventually(_ seconds: Double = 20, _ condition: () throws -> Bool) throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
